@@ -1,0 +1,23 @@
+package dev.edgeweave.agents;
+
+import dev.edgeweave.core.model.ModelClass;
+import dev.edgeweave.core.routing.RoutingWeights;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the short-term scheduling agent reasons over, every short window: each class's service and each
+ * server's load in the window, and the policy in force. Telemetry and aggregates only, never prompt content.
+ *
+ * @param windowEnd city seconds at the end of the window
+ * @param classes   per class, its stats (classes with no prompt in the window are absent)
+ * @param servers   per server, its load
+ * @param current   the routing weights in force
+ */
+public record SchedulingSituation(double windowEnd, Map<ModelClass, ClassStats> classes, List<ServerLoad> servers,
+                                  RoutingWeights current) {
+    public SchedulingSituation {
+        classes = Map.copyOf(classes);
+        servers = List.copyOf(servers);
+    }
+}

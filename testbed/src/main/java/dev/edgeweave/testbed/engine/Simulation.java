@@ -1,0 +1,748 @@
+package dev.edgeweave.testbed.engine;
+
+import dev.edgeweave.agents.AgentOutcome;
+import dev.edgeweave.agents.Brain;
+import dev.edgeweave.agents.ClassStats;
+import dev.edgeweave.agents.DeploymentDecision;
+import dev.edgeweave.agents.DeploymentSituation;
+import dev.edgeweave.agents.Guard;
+import dev.edgeweave.agents.GuardedAgent;
+import dev.edgeweave.agents.OptimizerDeploymentBrain;
+import dev.edgeweave.agents.OptimizerPlanningBrain;
+import dev.edgeweave.agents.OptimizerSchedulingBrain;
+import dev.edgeweave.agents.PlanningDecision;
+import dev.edgeweave.agents.PlanningSituation;
+import dev.edgeweave.agents.SchedulingDecision;
+import dev.edgeweave.agents.SchedulingSituation;
+import dev.edgeweave.agents.ServerLoad;
+import dev.edgeweave.core.city.EdgeServer;
+import dev.edgeweave.core.city.NetworkPath;
+import dev.edgeweave.core.gpu.GpuType;
+import dev.edgeweave.core.latency.DeploymentReadiness;
+import dev.edgeweave.core.latency.LatencyLaws;
+import dev.edgeweave.core.latency.LatencyModel;
+import dev.edgeweave.core.model.ModelClass;
+import dev.edgeweave.core.model.ModelSpec;
+import dev.edgeweave.core.model.PromptSize;
+import dev.edgeweave.core.placement.Deployment;
+import dev.edgeweave.core.placement.ModelDemand;
+import dev.edgeweave.core.placement.OnNodePacker;
+import dev.edgeweave.core.placement.Placement;
+import dev.edgeweave.core.placement.PlacementPlanner;
+import dev.edgeweave.core.routing.Candidates;
+import dev.edgeweave.core.routing.RouteRequest;
+import dev.edgeweave.core.routing.Router;
+import dev.edgeweave.core.routing.RoutingWeights;
+import dev.edgeweave.core.server.DeploymentStatus;
+import dev.edgeweave.core.server.DeploymentView;
+import dev.edgeweave.core.server.EmulatedServer;
+import dev.edgeweave.core.server.Job;
+import dev.edgeweave.core.server.ServerListener;
+import dev.edgeweave.core.sim.DiscreteEventScheduler;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One policy on one workload, in simulated city time (DESIGN.md, "Evaluation"): arrivals, uplink, RTT and
+ * downlink per link, routing, queueing and service on {@link EmulatedServer}s, the short-term agent every
+ * 10 s and the long-term agent every 60 s (as in the live pipeline), failures and recoveries, re-routing of a
+ * failed server's queued and running prompts. The run drains: after the last arrival it goes on until every
+ * prompt has its terminal record.
+ *
+ * <p>A prompt's life here mirrors the pipeline's: the router decides when the prompt arrives; the prompt
+ * reaches the server after its uplink transfer and half the RTT; the server queues and serves it; the answer
+ * reaches the user after the other half of the RTT and the downlink transfer. A server that is down, or no
+ * longer holds the model, hands the prompt back and it is routed again, excluding that server, up to
+ * {@value EngineSetup#MAX_ATTEMPTS} attempts. A failure is noticed after {@value EngineSetup#MISSED_HEARTBEATS}
+ * missed heartbeats; until then the router may still pick the dead server.
+ *
+ * <p>Prompts dispatched but not yet arrived count in the router's view of the server's queue (the scheduler's
+ * local deltas), so a burst does not all land on one server.
+ *
+ * <p>Deterministic: the same setup, arrivals, policy and seed give the same result.
+ */
+public final class Simulation {
+
+    private static final ModelClass[] CLASSES = ModelClass.values();
+
+    private final EngineSetup setup;
+    private final Arrivals arrivals;
+    private final PolicySpec policy;
+    private final long seed;
+    private final List<FailureEvent> failures;
+    private final double eventSeconds;
+
+    // Run state.
+    private final DiscreteEventScheduler scheduler = new DiscreteEventScheduler();
+    private final int nServers;
+    private final int nModels;
+    private final EmulatedServer[] servers;
+    private final boolean[] routerDown;
+    private final double[] detectedAt;
+    private final int[][] inTransit;
+    private final int[] transitTotal;
+    private final double[][] busyAtLastTick;
+    private final double[][] gpuUtil;
+    private final ModelSpec[] models;
+    private final int[] concurrency;
+    private Router router;
+    private RoutingWeights weights = RoutingWeights.NEUTRAL;
+    private double offset;
+
+    // Per prompt.
+    private final int n;
+    private final RouteRequest[] requests;
+    private final byte[] attempts;
+    private final int[] servedBy;
+    private final boolean[] completed;
+    private final double[] latency;
+    private final double[] slowdown;
+    private final double[] slo;
+    private final byte[] terminals;
+    private final Map<Integer, BitSet> excluded = new HashMap<>();
+    private int nextArrival;
+    private int done;
+    private long rerouted;
+    private double lastTerminal;
+
+    // Agents.
+    private GuardedAgent<SchedulingSituation, SchedulingDecision> shortTerm;
+    private GuardedAgent<PlanningSituation, PlanningDecision> longTerm;
+    private GuardedAgent<DeploymentSituation, DeploymentDecision> onNode;
+    private final Map<Integer, List<Deployment>> targets = new HashMap<>();
+    private long decisions;
+    private long refusals;
+    private final double[][] windowLatency = new double[CLASSES.length][];
+    private final int[] windowCount = new int[CLASSES.length];
+    private final double[] windowSlowdownSum = new double[CLASSES.length];
+    private int demandFrom;
+
+    private final View view;
+
+    /**
+     * @param setup    the scenario's city, models and static placement
+     * @param arrivals the workload, sorted by time
+     * @param policy   the row to run
+     * @param seed     the run's seed (routers that draw at random use it)
+     * @param failures server failures to inject
+     * @param shiftAt  city seconds of a demand shift in the workload, NaN when none (for recovery time)
+     */
+    public Simulation(EngineSetup setup, Arrivals arrivals, PolicySpec policy, long seed, List<FailureEvent> failures,
+                      double shiftAt) {
+        this.setup = setup;
+        this.arrivals = arrivals;
+        this.policy = policy;
+        this.seed = seed;
+        this.failures = List.copyOf(failures);
+        this.eventSeconds = !failures.isEmpty() ? failures.get(0).atSeconds() : shiftAt;
+        nServers = setup.servers().size();
+        nModels = setup.models().size();
+        servers = new EmulatedServer[nServers];
+        routerDown = new boolean[nServers];
+        detectedAt = new double[nServers];
+        inTransit = new int[nServers][nModels];
+        transitTotal = new int[nServers];
+        busyAtLastTick = new double[nServers][];
+        gpuUtil = new double[nServers][];
+        models = setup.models().toArray(new ModelSpec[0]);
+        concurrency = new int[nModels];
+        for (int m = 0; m < nModels; m++) {
+            concurrency[m] = PlacementPlanner.concurrencyFor(models[m]);
+        }
+        n = arrivals.size();
+        requests = new RouteRequest[n];
+        attempts = new byte[n];
+        servedBy = new int[n];
+        Arrays.fill(servedBy, -1);
+        completed = new boolean[n];
+        latency = new double[n];
+        slowdown = new double[n];
+        slo = new double[n];
+        terminals = new byte[n];
+        for (int c = 0; c < CLASSES.length; c++) {
+            windowLatency[c] = new double[64];
+        }
+        view = new View();
+    }
+
+    /** Runs to the end (every prompt terminal) and returns the per-prompt records. */
+    public RunResult run() {
+        router = policy.router().create(seed, () -> weights);
+        Listener listener = new Listener();
+        for (int s = 0; s < nServers; s++) {
+            EdgeServer spec = setup.servers().get(s);
+            servers[s] = new EmulatedServer(s, spec, scheduler, listener);
+            busyAtLastTick[s] = new double[spec.gpus().size()];
+            gpuUtil[s] = new double[spec.gpus().size()];
+        }
+        // Warm start: every policy begins with the static placement loaded; the workload starts once it is.
+        double warmup = 0;
+        for (int s = 0; s < nServers; s++) {
+            warmup = Math.max(warmup, loadStatic(s));
+        }
+        offset = Math.ceil(warmup) + 1;
+        if (policy.placement() == PlacementMode.AGENTS) {
+            Guard guard = new Guard(setup.catalog(), PlacementPlanner.DYNAMIC.maxChangesPerServer());
+            OptimizerPlanningBrain planning = new OptimizerPlanningBrain();
+            OptimizerDeploymentBrain deployment = new OptimizerDeploymentBrain(setup.catalog());
+            longTerm = new GuardedAgent<>(planning::decide, Brain.OPTIMIZER, planning::decide, guard::check);
+            onNode = new GuardedAgent<>(deployment::decide, Brain.OPTIMIZER, deployment::decide, guard::check);
+            scheduler.schedule(offset + EngineSetup.LONG_PERIOD_SECONDS, this::longTermTick);
+        }
+        if (policy.fairness()) {
+            Guard guard = new Guard(setup.catalog(), PlacementPlanner.DYNAMIC.maxChangesPerServer());
+            OptimizerSchedulingBrain scheduling = new OptimizerSchedulingBrain();
+            shortTerm = new GuardedAgent<>(scheduling::decide, Brain.OPTIMIZER, scheduling::decide, guard::check);
+        }
+        scheduler.schedule(offset + EngineSetup.SHORT_PERIOD_SECONDS, this::shortTick);
+        if (policy.placement() == PlacementMode.ONDEMAND) {
+            scheduler.schedule(offset + 30, this::keepAliveTick);
+        }
+        for (FailureEvent f : failures) {
+            scheduler.schedule(offset + f.atSeconds(), () -> fail(f));
+        }
+        if (n > 0) {
+            scheduler.schedule(offset + arrivals.time(0), this::arrive);
+        }
+        scheduler.run();
+        double[] arrival = new double[n];
+        int[] model = new int[n];
+        int[] user = new int[n];
+        int[] ap = new int[n];
+        for (int i = 0; i < n; i++) {
+            arrival[i] = arrivals.time(i);
+            model[i] = arrivals.model(i);
+            user[i] = arrivals.user(i);
+            ap[i] = arrivals.accessPoint(i);
+        }
+        return new RunResult(policy.name(), seed, arrival, model, user, ap, servedBy, attempts, completed, latency,
+                slowdown, slo, terminals, rerouted, lastTerminal - offset, n == 0 ? 0 : arrivals.time(n - 1),
+                eventSeconds, decisions, refusals);
+    }
+
+    private double loadStatic(int s) {
+        double longest = 0;
+        for (Deployment d : setup.staticPlacement().deploymentsOf(setup.servers().get(s).id())) {
+            ModelSpec m = models[setup.modelIndex(d.modelId())];
+            servers[s].load(m, d.gpuIndex(), d.concurrency(), 1.0);
+            longest = Math.max(longest, LatencyLaws.loadSeconds(m, setup.servers().get(s).storageBytesPerSecond()));
+        }
+        return longest;
+    }
+
+    // ---- arrivals and routing -----------------------------------------------------------------------------
+
+    private void arrive() {
+        int i = nextArrival++;
+        int m = arrivals.model(i);
+        PromptSize size = arrivals.size(i);
+        slo[i] = arrivals.sloSeconds(i);
+        requests[i] = new RouteRequest(Integer.toString(i), models[m], size, Integer.toString(arrivals.user(i)),
+                setup.city().accessPoints().get(arrivals.accessPoint(i)).id(), slo[i],
+                LatencyLaws.referenceInferenceSeconds(models[m], size));
+        countDemand(i);
+        route(i);
+        if (nextArrival < n) {
+            scheduler.schedule(offset + arrivals.time(nextArrival) - scheduler.now(), this::arrive);
+        }
+    }
+
+    private void route(int i) {
+        if (attempts[i] >= EngineSetup.MAX_ATTEMPTS) {
+            reject(i);
+            return;
+        }
+        attempts[i]++;
+        int m = arrivals.model(i);
+        view.build(i, m, arrivals.accessPoint(i));
+        int c = view.n == 0 ? -1 : router.choose(requests[i], view);
+        if (c < 0) {
+            reject(i);
+            return;
+        }
+        int s = view.server[c];
+        router.onDispatched(requests[i], s, scheduler.now());
+        inTransit[s][m]++;
+        transitTotal[s]++;
+        NetworkPath path = setup.path(arrivals.accessPoint(i), s);
+        double delay = LatencyModel.uplinkSeconds(requests[i].size(), path) + path.rttSeconds() / 2;
+        scheduler.schedule(delay, () -> reachServer(i, s));
+    }
+
+    private void reachServer(int i, int s) {
+        int m = arrivals.model(i);
+        inTransit[s][m]--;
+        transitTotal[s]--;
+        EmulatedServer e = servers[s];
+        if (!e.up()) {
+            handBackWhenNoticed(i, s);
+            return;
+        }
+        DeploymentView d = e.deployment(models[m].id());
+        if (d == null && policy.coldStart()) {
+            int gpu = policy.placement() == PlacementMode.ONDEMAND ? makeRoom(e, models[m]) : e.bestFitGpu(models[m]);
+            if (gpu >= 0) {
+                e.load(models[m], gpu, concurrency[m], 1.0);
+            }
+        }
+        if (!e.submit(new Job(i, models[m], requests[i].size(), scheduler.now(), null))) {
+            handBack(i, s);
+        }
+    }
+
+    private void handBackWhenNoticed(int i, int s) {
+        double wait = Math.max(0, detectedAt[s] - scheduler.now());
+        if (!routerDown[s] && wait == 0) {
+            wait = EngineSetup.MISSED_HEARTBEATS * EngineSetup.HEARTBEAT_SECONDS;
+        }
+        scheduler.schedule(wait, () -> handBack(i, s));
+    }
+
+    private void handBack(int i, int s) {
+        excluded.computeIfAbsent(i, k -> new BitSet(nServers)).set(s);
+        router.onFinished(requests[i], s, scheduler.now() - offset - arrivals.time(i), false, scheduler.now());
+        if (attempts[i] == 1) {
+            rerouted++;
+        }
+        route(i);
+    }
+
+    private void reject(int i) {
+        terminal(i, slo[i], false, -1, scheduler.now());
+    }
+
+    private void terminal(int i, double lat, boolean ok, int server, double at) {
+        terminals[i]++;
+        latency[i] = lat;
+        completed[i] = ok;
+        servedBy[i] = server;
+        slowdown[i] = lat / requests[i].referenceInferenceSeconds();
+        lastTerminal = Math.max(lastTerminal, at);
+        int c = models[arrivals.model(i)].modelClass().ordinal();
+        if (windowCount[c] == windowLatency[c].length) {
+            windowLatency[c] = Arrays.copyOf(windowLatency[c], windowCount[c] * 2);
+        }
+        windowLatency[c][windowCount[c]++] = lat;
+        windowSlowdownSum[c] += slowdown[i];
+        excluded.remove(i);
+        requests[i] = ok ? null : requests[i];
+        done++;
+    }
+
+    /** Ollama: evict least recently used idle models until the model fits; the GPU, or -1. */
+    private int makeRoom(EmulatedServer e, ModelSpec m) {
+        int gpu = e.bestFitGpu(m);
+        if (gpu >= 0) {
+            return gpu;
+        }
+        for (int g = 0; g < e.gpuCount(); g++) {
+            long reclaimable = e.freeMemoryBytes(g);
+            List<DeploymentView> idle = new ArrayList<>();
+            for (DeploymentView d : e.deployments()) {
+                if (d.gpuIndex() == g && d.status() == DeploymentStatus.READY && d.queued() == 0 && d.running() == 0
+                        && inTransit[e.serverIndex()][setup.modelIndex(d.modelId())] == 0) {
+                    idle.add(d);
+                    reclaimable += d.memoryBytes();
+                }
+            }
+            if (reclaimable < m.memoryBytes()) {
+                continue;
+            }
+            idle.sort((a, b) -> Double.compare(a.lastUsedAt(), b.lastUsedAt()));
+            for (DeploymentView d : idle) {
+                if (e.freeMemoryBytes(g) >= m.memoryBytes()) {
+                    break;
+                }
+                e.unload(d.modelId());
+            }
+            if (e.freeMemoryBytes(g) >= m.memoryBytes()) {
+                return g;
+            }
+        }
+        return -1;
+    }
+
+    // ---- failures -----------------------------------------------------------------------------------------
+
+    private void fail(FailureEvent f) {
+        int s = resolve(f.node());
+        List<Job> lost = servers[s].fail();
+        double noticed = EngineSetup.MISSED_HEARTBEATS * EngineSetup.HEARTBEAT_SECONDS;
+        detectedAt[s] = scheduler.now() + noticed;
+        scheduler.schedule(noticed, () -> routerDown[s] = true);
+        for (Job j : lost) {
+            int i = (int) j.id();
+            scheduler.schedule(noticed, () -> handBack(i, s));
+        }
+        if (!Double.isInfinite(f.downForSeconds())) {
+            scheduler.schedule(f.downForSeconds(), () -> recover(s));
+        }
+    }
+
+    private void recover(int s) {
+        servers[s].recover();
+        scheduler.schedule(EngineSetup.HEARTBEAT_SECONDS, () -> routerDown[s] = false);
+        if (policy.placement() != PlacementMode.AGENTS) {
+            loadStatic(s);
+        }
+    }
+
+    private int resolve(String node) {
+        if (FailureEvent.BUSIEST.equals(node)) {
+            int best = 0;
+            for (int s = 1; s < nServers; s++) {
+                if (servers[s].inFlight() + transitTotal[s] > servers[best].inFlight() + transitTotal[best]) {
+                    best = s;
+                }
+            }
+            return best;
+        }
+        for (int s = 0; s < nServers; s++) {
+            if (setup.servers().get(s).id().equals(node)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("--fail names server '" + node + "', which the scenario does not have");
+    }
+
+    // ---- periodic work ------------------------------------------------------------------------------------
+
+    private boolean finished() {
+        return done == n && nextArrival == n;
+    }
+
+    private void shortTick() {
+        double period = EngineSetup.SHORT_PERIOD_SECONDS;
+        for (int s = 0; s < nServers; s++) {
+            for (int g = 0; g < gpuUtil[s].length; g++) {
+                double busy = servers[s].busySeconds(g);
+                gpuUtil[s][g] = Math.min(1.0, (busy - busyAtLastTick[s][g]) / period);
+                busyAtLastTick[s][g] = busy;
+            }
+        }
+        if (shortTerm != null) {
+            Map<ModelClass, ClassStats> stats = new EnumMap<>(ModelClass.class);
+            for (int c = 0; c < CLASSES.length; c++) {
+                if (windowCount[c] > 0) {
+                    double[] l = Arrays.copyOf(windowLatency[c], windowCount[c]);
+                    Arrays.sort(l);
+                    double sum = 0;
+                    for (double x : l) {
+                        sum += x;
+                    }
+                    stats.put(CLASSES[c], new ClassStats(l.length, sum / l.length,
+                            windowSlowdownSum[c] / l.length, l[(int) Math.min(l.length - 1, Math.floor(0.95 * l.length))]));
+                }
+            }
+            AgentOutcome<SchedulingDecision> o = shortTerm.decide(
+                    new SchedulingSituation(scheduler.now() - offset, stats, serverLoads(), weights));
+            record(o);
+            if (o.decision() != null) {
+                weights = o.decision().weights();
+            }
+        }
+        Arrays.fill(windowCount, 0);
+        Arrays.fill(windowSlowdownSum, 0);
+        if (!finished()) {
+            scheduler.schedule(period, this::shortTick);
+        }
+    }
+
+    private List<ServerLoad> serverLoads() {
+        List<ServerLoad> loads = new ArrayList<>(nServers);
+        for (int s = 0; s < nServers; s++) {
+            EmulatedServer e = servers[s];
+            int queued = 0;
+            int running = 0;
+            for (DeploymentView d : e.deployments()) {
+                queued += d.queued();
+                running += d.running();
+            }
+            double util = 0;
+            for (double u : gpuUtil[s]) {
+                util += u;
+            }
+            loads.add(new ServerLoad(e.spec().id(), !routerDown[s], queued, running, util / gpuUtil[s].length,
+                    e.memoryUtilisation()));
+        }
+        return loads;
+    }
+
+    private int[] demandCount;
+    private double[][] demandSizeSum;
+
+    private void countDemand(int i) {
+        if (demandCount == null) {
+            demandCount = new int[nModels];
+            demandSizeSum = new double[nModels][8];
+        }
+        int m = arrivals.model(i);
+        demandCount[m]++;
+        PromptSize z = arrivals.size(i);
+        double[] sum = demandSizeSum[m];
+        sum[0] += z.inputTokens();
+        sum[1] += z.images();
+        sum[2] += z.imagePixels();
+        sum[3] += z.audioSeconds();
+        sum[4] += z.outputTokens();
+        sum[5] += z.steps();
+        sum[6] += z.outputPixels();
+        sum[7] += z.inputBytes();
+    }
+
+    private void longTermTick() {
+        double now = scheduler.now();
+        // Demand over the trailing window: counts since the window's first arrival still inside it.
+        double windowStart = Math.max(offset, now - EngineSetup.DEMAND_WINDOW_SECONDS);
+        int[] count = new int[nModels];
+        double[][] sums = new double[nModels][8];
+        while (demandFrom < nextArrival && offset + arrivals.time(demandFrom) < windowStart) {
+            demandFrom++;
+        }
+        for (int i = demandFrom; i < nextArrival; i++) {
+            int m = arrivals.model(i);
+            count[m]++;
+            PromptSize z = arrivals.size(i);
+            double[] s = sums[m];
+            s[0] += z.inputTokens();
+            s[1] += z.images();
+            s[2] += z.imagePixels();
+            s[3] += z.audioSeconds();
+            s[4] += z.outputTokens();
+            s[5] += z.steps();
+            s[6] += z.outputPixels();
+            s[7] += z.inputBytes();
+        }
+        double span = Math.max(1.0, now - windowStart);
+        List<ModelDemand> demand = new ArrayList<>(nModels);
+        for (int m = 0; m < nModels; m++) {
+            PromptSize typical = count[m] == 0 ? setup.mix().get(m).typical() : mean(sums[m], count[m]);
+            demand.add(new ModelDemand(models[m], count[m] / span, typical));
+        }
+        Set<String> down = new HashSet<>();
+        for (int s = 0; s < nServers; s++) {
+            if (routerDown[s] || !servers[s].up()) {
+                down.add(setup.servers().get(s).id());
+            }
+        }
+        AgentOutcome<PlanningDecision> o = longTerm.decide(new PlanningSituation(now - offset, setup.servers(), down,
+                demand, actualPlacement(), weights));
+        record(o);
+        if (o.decision() != null) {
+            Placement p = o.decision().placement();
+            for (int s = 0; s < nServers; s++) {
+                if (!down.contains(setup.servers().get(s).id())) {
+                    targets.put(s, p.deploymentsOf(setup.servers().get(s).id()));
+                    deploy(s);
+                }
+            }
+        }
+        if (!finished()) {
+            scheduler.schedule(EngineSetup.LONG_PERIOD_SECONDS, this::longTermTick);
+        }
+    }
+
+    private static PromptSize mean(double[] s, int count) {
+        return new PromptSize((int) Math.round(s[0] / count), (int) Math.round(s[1] / count),
+                Math.round(s[2] / count), s[3] / count, (int) Math.round(s[4] / count), (int) Math.round(s[5] / count),
+                Math.round(s[6] / count), Math.round(s[7] / count));
+    }
+
+    private Placement actualPlacement() {
+        Map<String, List<Deployment>> byServer = new LinkedHashMap<>();
+        for (int s = 0; s < nServers; s++) {
+            if (!servers[s].up()) {
+                continue;
+            }
+            List<Deployment> list = new ArrayList<>();
+            for (DeploymentView d : servers[s].deployments()) {
+                if (d.status() != DeploymentStatus.DRAINING) {
+                    list.add(new Deployment(d.modelId(), d.gpuIndex(), d.concurrency()));
+                }
+            }
+            byServer.put(setup.servers().get(s).id(), list);
+        }
+        return new Placement(byServer);
+    }
+
+    /** The on-node agent of server {@code s}: from what it holds to its target. */
+    private void deploy(int s) {
+        List<Deployment> target = targets.get(s);
+        EmulatedServer e = servers[s];
+        if (target == null || !e.up()) {
+            return;
+        }
+        List<OnNodePacker.Current> current = new ArrayList<>();
+        for (DeploymentView d : e.deployments()) {
+            current.add(new OnNodePacker.Current(d.modelId(), d.gpuIndex(), d.concurrency(), d.queued() + d.running(),
+                    d.status() == DeploymentStatus.DRAINING));
+        }
+        AgentOutcome<DeploymentDecision> o = onNode.decide(new DeploymentSituation(e.spec(), current, target));
+        record(o);
+        if (o.decision() == null) {
+            return;
+        }
+        for (OnNodePacker.Action a : o.decision().plan().actions()) {
+            ModelSpec m = models[setup.modelIndex(a.modelId())];
+            switch (a.kind()) {
+                case UNLOAD -> {
+                    for (Job j : e.unload(a.modelId())) {
+                        handBack((int) j.id(), s);
+                    }
+                }
+                case LOAD -> e.load(m, a.gpuIndex(), a.concurrency(), 1.0);
+                case RESIZE -> e.resize(a.modelId(), a.concurrency(), e.deployment(a.modelId()).shareWeight());
+            }
+        }
+    }
+
+    private void keepAliveTick() {
+        double now = scheduler.now();
+        for (EmulatedServer e : servers) {
+            if (!e.up()) {
+                continue;
+            }
+            for (DeploymentView d : List.copyOf(e.deployments())) {
+                if (d.status() == DeploymentStatus.READY && d.queued() == 0 && d.running() == 0
+                        && inTransit[e.serverIndex()][setup.modelIndex(d.modelId())] == 0
+                        && now - d.lastUsedAt() >= EngineSetup.KEEP_ALIVE_SECONDS) {
+                    e.unload(d.modelId());
+                }
+            }
+        }
+        if (!finished()) {
+            scheduler.schedule(30, this::keepAliveTick);
+        }
+    }
+
+    private void record(AgentOutcome<?> o) {
+        decisions++;
+        if (o.verdict() != AgentOutcome.Verdict.ACCEPTED) {
+            refusals++;
+        }
+    }
+
+    // ---- the server's callbacks ---------------------------------------------------------------------------
+
+    private final class Listener implements ServerListener {
+        @Override
+        public void onCompleted(EmulatedServer server, Job job, double queueSeconds, double loadWaitSeconds,
+                                double serviceSeconds, double now) {
+            int i = (int) job.id();
+            int s = server.serverIndex();
+            NetworkPath path = setup.path(arrivals.accessPoint(i), s);
+            double back = path.rttSeconds() / 2 + LatencyModel.downlinkSeconds(job.model(), job.size(), path);
+            double lat = now + back - offset - arrivals.time(i);
+            RouteRequest r = requests[i];
+            terminal(i, lat, true, s, now + back);
+            router.onFinished(r, s, lat, true, now);
+        }
+
+        @Override
+        public void onUnloaded(EmulatedServer server, String modelId, double now) {
+            if (policy.placement() == PlacementMode.AGENTS && server.up()) {
+                scheduler.schedule(0, () -> deploy(server.serverIndex()));
+            }
+        }
+    }
+
+    // ---- the router's view --------------------------------------------------------------------------------
+
+    /** The candidates of the prompt being routed: reused for every prompt, no allocation per candidate. */
+    private final class View implements Candidates {
+        final int[] server = new int[nServers];
+        final GpuType[] gpu = new GpuType[nServers];
+        final DeploymentView[] dep = new DeploymentView[nServers];
+        final DeploymentReadiness[] readiness = new DeploymentReadiness[nServers];
+        int n;
+        int model;
+        int ap;
+
+        void build(int prompt, int m, int accessPoint) {
+            n = 0;
+            model = m;
+            ap = accessPoint;
+            BitSet ex = excluded.get(prompt);
+            double now = scheduler.now();
+            ModelSpec spec = models[m];
+            String id = spec.id();
+            for (int s = 0; s < nServers; s++) {
+                if (routerDown[s] || (ex != null && ex.get(s))) {
+                    continue;
+                }
+                EmulatedServer e = servers[s];
+                DeploymentView d = e.deployment(id);
+                if (d != null) {
+                    if (d.status() == DeploymentStatus.DRAINING) {
+                        continue;
+                    }
+                    server[n] = s;
+                    dep[n] = d;
+                    gpu[n] = e.spec().gpus().get(d.gpuIndex());
+                    readiness[n] = d.status() == DeploymentStatus.READY ? DeploymentReadiness.READY
+                            : DeploymentReadiness.loading(Math.max(0, d.readyAt() - now));
+                    n++;
+                } else if (policy.coldStart()) {
+                    int g = e.bestFitGpu(spec);
+                    if (g < 0 && policy.placement() == PlacementMode.ONDEMAND) {
+                        g = reclaimableGpu(e, spec);
+                    }
+                    if (g >= 0) {
+                        server[n] = s;
+                        dep[n] = null;
+                        gpu[n] = e.spec().gpus().get(g);
+                        readiness[n] = DeploymentReadiness.COLD;
+                        n++;
+                    }
+                }
+            }
+        }
+
+        private int reclaimableGpu(EmulatedServer e, ModelSpec m) {
+            for (int g = 0; g < e.gpuCount(); g++) {
+                long reclaimable = e.freeMemoryBytes(g);
+                for (DeploymentView d : e.deployments()) {
+                    if (d.gpuIndex() == g && d.status() == DeploymentStatus.READY && d.queued() == 0
+                            && d.running() == 0) {
+                        reclaimable += d.memoryBytes();
+                    }
+                }
+                if (reclaimable >= m.memoryBytes()) {
+                    return g;
+                }
+            }
+            return -1;
+        }
+
+        @Override public int size() { return n; }
+        @Override public int serverIndex(int i) { return server[i]; }
+        @Override public String serverId(int i) { return setup.servers().get(server[i]).id(); }
+        @Override public GpuType gpu(int i) { return gpu[i]; }
+        @Override public NetworkPath path(int i) { return setup.path(ap, server[i]); }
+        @Override public double distanceKm(int i) { return setup.distanceKm(ap, server[i]); }
+        @Override public DeploymentReadiness readiness(int i) { return readiness[i]; }
+        @Override public int queued(int i) {
+            return (dep[i] == null ? 0 : dep[i].queued()) + inTransit[server[i]][model];
+        }
+        @Override public int running(int i) { return dep[i] == null ? 0 : dep[i].running(); }
+        @Override public int concurrency(int i) { return dep[i] == null ? concurrency[model] : dep[i].concurrency(); }
+        @Override public double meanServiceSeconds(int i) { return dep[i] == null ? 0 : dep[i].meanServiceSeconds(); }
+        @Override public double storageBytesPerSecond(int i) {
+            return setup.servers().get(server[i]).storageBytesPerSecond();
+        }
+        @Override public int serverInFlight(int i) { return servers[server[i]].inFlight() + transitTotal[server[i]]; }
+        @Override public double memoryUtilisation(int i) { return servers[server[i]].memoryUtilisation(); }
+        @Override public double gpuUtilisation(int i) {
+            int g = dep[i] == null ? 0 : dep[i].gpuIndex();
+            return gpuUtil[server[i]][g];
+        }
+    }
+}
