@@ -6,14 +6,23 @@ import dev.edgeweave.core.latency.DeploymentReadiness;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A {@link Candidates} built row by row for router tests. */
+/**
+ * A {@link Candidates} built row by row for router tests, so a test case states only the figures its router
+ * reads. Two ways in: {@link #add(GpuType)} appends a row whose server index is its position, for tests that
+ * care about the GPU; {@link #of(Row...)} with {@link #server(int)} rows names each server's index, for
+ * routers that key state on it.
+ */
 public final class TestCandidates implements Candidates {
+
+    /** The GPU of {@link #server(int)} rows: synthetic, round numbers. */
+    public static final GpuType GPU =
+            new GpuType("test-gpu", "Test GPU", 80_000_000_000L, 100.0, 1000.0, "synthetic");
 
     /** One candidate row; defaults: READY, idle, concurrency 1, 5 ms RTT, 100/100 Mbit/s, 1 km. */
     public static final class Row {
-        int serverIndex;
-        String serverId;
-        GpuType gpu;
+        final int serverIndex;
+        final String serverId;
+        final GpuType gpu;
         NetworkPath path = NetworkPath.measured(0.005, 100e6, 100e6);
         double distanceKm = 1.0;
         DeploymentReadiness readiness = DeploymentReadiness.READY;
@@ -26,7 +35,18 @@ public final class TestCandidates implements Candidates {
         double memoryUtilisation;
         double gpuUtilisation;
 
+        private Row(int serverIndex, GpuType gpu) {
+            this.serverIndex = serverIndex;
+            this.serverId = "s" + serverIndex;
+            this.gpu = gpu;
+        }
+
         public Row path(NetworkPath p) { path = p; return this; }
+        /** The round trip of the path, its bandwidths unchanged. */
+        public Row rttSeconds(double s) {
+            path = new NetworkPath(s, path.uplinkBitsPerSecond(), path.downlinkBitsPerSecond(), path.measured());
+            return this;
+        }
         public Row distanceKm(double d) { distanceKm = d; return this; }
         public Row readiness(DeploymentReadiness r) { readiness = r; return this; }
         public Row queued(int q) { queued = q; return this; }
@@ -37,19 +57,50 @@ public final class TestCandidates implements Candidates {
         public Row inFlight(int n) { serverInFlight = n; return this; }
         public Row memory(double u) { memoryUtilisation = u; return this; }
         public Row gpuUtil(double u) { gpuUtilisation = u; return this; }
+
+        @Override
+        public String toString() {
+            return serverId + "{km=" + distanceKm + ", rtt=" + path.rttSeconds() + ", q=" + queued + ", r="
+                    + running + ", mem=" + memoryUtilisation + "}";
+        }
     }
 
     private final List<Row> rows = new ArrayList<>();
 
     /** Adds a candidate with server index {@code rows so far}, id {@code s<index>}, on {@code gpu}. */
     public Row add(GpuType gpu) {
-        Row r = new Row();
-        r.serverIndex = rows.size();
-        r.serverId = "s" + rows.size();
-        r.gpu = gpu;
+        Row r = new Row(rows.size(), gpu);
         rows.add(r);
         return r;
     }
+
+    /** A row for {@link #of(Row...)}: server index {@code serverIndex}, id {@code s<serverIndex>}, on {@link #GPU}. */
+    public static Row server(int serverIndex) {
+        return new Row(serverIndex, GPU);
+    }
+
+    /** The candidates {@code rows}, in that order. */
+    public static TestCandidates of(Row... rows) {
+        TestCandidates c = new TestCandidates();
+        c.rows.addAll(List.of(rows));
+        return c;
+    }
+
+    /** Servers with indices {@code 0..n-1} and queue lengths {@code queued[i]}. */
+    public static TestCandidates withQueues(int... queued) {
+        TestCandidates c = new TestCandidates();
+        for (int q : queued) {
+            c.add(GPU).queued(q);
+        }
+        return c;
+    }
+
+    /** Servers with indices {@code 0..n-1}, all idle and alike. */
+    public static TestCandidates idle(int n) {
+        return withQueues(new int[n]);
+    }
+
+    @Override public String toString() { return rows.toString(); }
 
     @Override public int size() { return rows.size(); }
     @Override public int serverIndex(int i) { return rows.get(i).serverIndex; }

@@ -1,6 +1,6 @@
 package dev.edgeweave.core.routing.baseline;
 
-import static dev.edgeweave.core.routing.baseline.TestCandidates.server;
+import static dev.edgeweave.core.routing.TestCandidates.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.edgeweave.core.routing.Candidates;
 import dev.edgeweave.core.routing.RouteRequest;
 import dev.edgeweave.core.routing.Router;
+import dev.edgeweave.core.routing.TestCandidates;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -51,10 +52,10 @@ class BaselinesTest {
     @MethodSource("names")
     void returnsMinusOneWithoutCandidates(String name) {
         Router router = Baselines.create(name, 1);
-        assertEquals(-1, router.choose(Prompts.chat("u"), TestCandidates.NONE));
+        assertEquals(-1, router.choose(Prompts.chat("u"), new TestCandidates()));
         router.onDispatched(Prompts.chat("u"), 0, 1.0);
         router.onFinished(Prompts.chat("u"), 0, 1.0, true, 2.0);
-        assertEquals(-1, router.choose(Prompts.chat("u"), TestCandidates.NONE));
+        assertEquals(-1, router.choose(Prompts.chat("u"), new TestCandidates()));
     }
 
     @ParameterizedTest
@@ -84,11 +85,11 @@ class BaselinesTest {
         for (int k = 0; k < 300; k++) {
             now += world.nextDouble() * 2;
             int n = 1 + world.nextInt(6);
-            TestCandidates.Server[] servers = new TestCandidates.Server[n];
+            TestCandidates.Row[] servers = new TestCandidates.Row[n];
             int first = world.nextInt(20 - n + 1);
             for (int i = 0; i < n; i++) {
                 servers[i] = server(first + (i * 7) % n).queued(world.nextInt(8)).running(world.nextInt(4))
-                        .distanceKm(1 + world.nextInt(30)).memoryUtilisation(world.nextDouble());
+                        .distanceKm(1 + world.nextInt(30)).memory(world.nextDouble());
             }
             Candidates candidates = TestCandidates.of(servers);
             RouteRequest request = Prompts.text(k % 3 == 0 ? Prompts.OTHER_CHAT : Prompts.CHAT, "user" + k % 3,

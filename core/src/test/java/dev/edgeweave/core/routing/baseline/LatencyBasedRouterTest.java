@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.edgeweave.core.routing.Candidates;
 import dev.edgeweave.core.routing.RouteRequest;
+import dev.edgeweave.core.routing.TestCandidates;
 import dev.edgeweave.core.routing.baseline.Script.Step;
 import java.util.ArrayList;
 import java.util.Arrays;

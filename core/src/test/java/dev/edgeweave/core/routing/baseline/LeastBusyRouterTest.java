@@ -1,12 +1,13 @@
 package dev.edgeweave.core.routing.baseline;
 
+import static dev.edgeweave.core.routing.TestCandidates.server;
 import static dev.edgeweave.core.routing.baseline.Script.dispatch;
 import static dev.edgeweave.core.routing.baseline.Script.expect;
 import static dev.edgeweave.core.routing.baseline.Script.fail;
 import static dev.edgeweave.core.routing.baseline.Script.finish;
-import static dev.edgeweave.core.routing.baseline.TestCandidates.server;
 
 import dev.edgeweave.core.routing.Candidates;
+import dev.edgeweave.core.routing.TestCandidates;
 import dev.edgeweave.core.routing.baseline.Script.Step;
 import java.util.List;
 import java.util.stream.Stream;

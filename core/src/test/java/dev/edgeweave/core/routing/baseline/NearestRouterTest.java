@@ -1,9 +1,10 @@
 package dev.edgeweave.core.routing.baseline;
 
-import static dev.edgeweave.core.routing.baseline.TestCandidates.server;
+import static dev.edgeweave.core.routing.TestCandidates.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.edgeweave.core.routing.Candidates;
+import dev.edgeweave.core.routing.TestCandidates;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -17,12 +18,12 @@ class NearestRouterTest {
                 Arguments.of("the closest wins", TestCandidates.of(
                         server(0).distanceKm(5), server(1).distanceKm(2), server(2).distanceKm(9)), 1),
                 Arguments.of("load is ignored", TestCandidates.of(
-                        server(0).distanceKm(0.5).queued(80).memoryUtilisation(0.95), server(1).distanceKm(3)), 0),
+                        server(0).distanceKm(0.5).queued(80).memory(0.95), server(1).distanceKm(3)), 0),
                 Arguments.of("equal distance: the shorter round trip", TestCandidates.of(
                         server(4).distanceKm(2).rttSeconds(0.020), server(6).distanceKm(2).rttSeconds(0.012)), 6),
                 Arguments.of("equal distance and round trip: the lower server index", TestCandidates.of(
                         server(8).distanceKm(2), server(3).distanceKm(2), server(5).distanceKm(2)), 3),
-                Arguments.of("no candidate", TestCandidates.NONE, -1));
+                Arguments.of("no candidate", new TestCandidates(), -1));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,10 +1,11 @@
 package dev.edgeweave.core.routing.baseline;
 
-import static dev.edgeweave.core.routing.baseline.TestCandidates.server;
+import static dev.edgeweave.core.routing.TestCandidates.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.edgeweave.core.routing.Candidates;
+import dev.edgeweave.core.routing.TestCandidates;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;

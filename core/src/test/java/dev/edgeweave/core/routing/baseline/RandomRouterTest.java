@@ -1,10 +1,11 @@
 package dev.edgeweave.core.routing.baseline;
 
-import static dev.edgeweave.core.routing.baseline.TestCandidates.server;
+import static dev.edgeweave.core.routing.TestCandidates.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.edgeweave.core.routing.Candidates;
+import dev.edgeweave.core.routing.TestCandidates;
 import java.util.Arrays;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,7 +24,7 @@ class RandomRouterTest {
                 Arguments.of("load and distance are ignored", TestCandidates.of(
                         server(3).queued(50).distanceKm(40),
                         server(9),
-                        server(1).memoryUtilisation(0.99))));
+                        server(1).memory(0.99))));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,14 +1,15 @@
 package dev.edgeweave.core.routing.baseline;
 
+import static dev.edgeweave.core.routing.TestCandidates.server;
 import static dev.edgeweave.core.routing.baseline.Script.dispatch;
 import static dev.edgeweave.core.routing.baseline.Script.expect;
 import static dev.edgeweave.core.routing.baseline.Script.finish;
-import static dev.edgeweave.core.routing.baseline.TestCandidates.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.edgeweave.core.routing.Candidates;
 import dev.edgeweave.core.routing.RouteRequest;
+import dev.edgeweave.core.routing.TestCandidates;
 import dev.edgeweave.core.routing.baseline.Script.Step;
 import java.util.Arrays;
 import java.util.List;
