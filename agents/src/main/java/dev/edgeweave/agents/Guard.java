@@ -129,6 +129,9 @@ public final class Guard {
             if (a.concurrency() < 1) {
                 findings.add(a.kind() + " of " + a.modelId() + " with concurrency " + a.concurrency());
             }
+            if (!(a.shareWeight() > 0) || Double.isInfinite(a.shareWeight())) {
+                findings.add(a.kind() + " of " + a.modelId() + " with share weight " + a.shareWeight());
+            }
         }
         for (int g = 0; g < used.length; g++) {
             long memory = server.gpus().get(g).memoryBytes();

@@ -1,6 +1,7 @@
 package dev.edgeweave.agents;
 
 import dev.edgeweave.core.fairness.FairnessController;
+import dev.edgeweave.core.placement.LatencyPlanner;
 import dev.edgeweave.core.placement.ModelDemand;
 import dev.edgeweave.core.placement.Placement;
 import dev.edgeweave.core.placement.PlacementPlanner;
@@ -8,9 +9,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The long-term agent's optimizer brain: {@link PlacementPlanner} from the current placement, with each
+ * The long-term agent's optimizer brain: {@link LatencyPlanner} from the current placement, with each
  * model's priority taken from its class's routing weight (so the class routing favours also gets capacity),
- * under the planner's hysteresis and churn limit.
+ * under the planner's hysteresis and churn limit ({@link PlacementPlanner#DYNAMIC} by default).
  */
 public final class OptimizerPlanningBrain implements LongTermPlanningAgent {
 
@@ -30,7 +31,7 @@ public final class OptimizerPlanningBrain implements LongTermPlanningAgent {
                 .map(d -> new ModelDemand(d.model(), d.rate(), d.typical(),
                         d.priority() * FairnessController.priority(s.weights(), d.model().modelClass())))
                 .toList();
-        Placement next = PlacementPlanner.plan(s.upServers(), demand, s.current(), options);
+        Placement next = LatencyPlanner.plan(s.upServers(), demand, s.current(), options);
         int added = 0;
         int removed = 0;
         for (var e : next.byServer().entrySet()) {

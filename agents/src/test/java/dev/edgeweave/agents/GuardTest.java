@@ -76,11 +76,11 @@ class GuardTest {
     @Test
     void refusesADeploymentPlanOverMemoryOrOnAMissingGpu() {
         DeploymentSituation s = new DeploymentSituation(L4,
-                List.of(new OnNodePacker.Current("qwen2.5-vl-7b", 0, 8, 0, false)), List.of());
+                List.of(new OnNodePacker.Current("qwen2.5-vl-7b", 0, 8, 1.0, 0, false)), List.of());
         OnNodePacker.Plan plan = new OnNodePacker.Plan(List.of(
-                new OnNodePacker.Action(OnNodePacker.Action.Kind.LOAD, "sdxl", 0, 1),
-                new OnNodePacker.Action(OnNodePacker.Action.Kind.LOAD, "whisper-large-v3", 0, 1),
-                new OnNodePacker.Action(OnNodePacker.Action.Kind.LOAD, "kokoro-82m", 3, 1)), List.of());
+                new OnNodePacker.Action(OnNodePacker.Action.Kind.LOAD, "sdxl", 0, 1, 1.0),
+                new OnNodePacker.Action(OnNodePacker.Action.Kind.LOAD, "whisper-large-v3", 0, 1, 1.0),
+                new OnNodePacker.Action(OnNodePacker.Action.Kind.LOAD, "kokoro-82m", 3, 1, 1.0)), List.of());
         List<String> findings = guard.check(s, new DeploymentDecision(plan, "x"));
         assertEquals(List.of("LOAD of kokoro-82m on GPU 3, which edge-1 does not have",
                 "GPU 0 of edge-1 would hold 26.6 GB of 24.0 GB"), findings);

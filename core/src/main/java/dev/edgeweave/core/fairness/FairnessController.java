@@ -9,19 +9,20 @@ import java.util.Map;
  * The short-term scheduling agent's optimizer: lifts the worst-served class by re-weighting routing.
  *
  * <p>Each window it compares every class's mean slowdown with the mean over classes. A class above the mean
- * gets a lower weight (its queueing priced lower, so it keeps the fast servers), a class below gets a higher
- * one, multiplicatively: {@code w ← w · (mean / s)^gain}, clamped to [{@link #MIN}, {@link #MAX}] and
+ * gets a higher weight (its waiting counts for more, so its prompts leave queues sooner and the planner gives
+ * it more capacity), a class below gets a lower one, multiplicatively: {@code w ← w · (s / mean)^gain},
+ * clamped to [{@link #MIN}, {@link #MAX}] and
  * renormalised to a geometric mean of 1, so weights say who yields to whom rather than drifting together.
  * The gain below 1 damps the loop: a window's noise moves weights a little, a persistent imbalance a lot.
  * Classes with fewer than {@code minSamples} prompts in the window keep their weight (no evidence).
  *
- * <p>The same numbers give the long-term agent its priorities: a class's placement priority is
- * {@code 1 / weight}, so the class that routing favours also gets more capacity.
+ * <p>The same numbers give the long-term agent its priorities: a class's placement priority is its weight,
+ * so the class that routing favours also gets more capacity and a larger share of the GPUs it shares.
  */
 public final class FairnessController {
 
-    public static final double MIN = 0.25;
-    public static final double MAX = 4.0;
+    public static final double MIN = 0.5;
+    public static final double MAX = 2.0;
 
     private final double gain;
     private final int minSamples;
@@ -38,9 +39,9 @@ public final class FairnessController {
         this.minSamples = Math.max(1, minSamples);
     }
 
-    /** The defaults: gain 0.5, 20 prompts a class. */
+    /** The defaults: gain 0.1, 20 prompts a class. */
     public FairnessController() {
-        this(0.5, 20);
+        this(0.2, 20);
     }
 
     /**
@@ -71,7 +72,7 @@ public final class FairnessController {
             if (counts.getOrDefault(c, 0L) < minSamples || !(e.getValue() > 0)) {
                 continue;
             }
-            double w = current.getOrDefault(c, 1.0) * Math.pow(mean / e.getValue(), gain);
+            double w = current.getOrDefault(c, 1.0) * Math.pow(e.getValue() / mean, gain);
             next.put(c, clamp(w));
         }
         double logSum = 0;
@@ -83,9 +84,9 @@ public final class FairnessController {
         return next;
     }
 
-    /** The placement priority of a class under {@code weights}: {@code 1 / weight}. */
+    /** The placement priority of a class under {@code weights}: its weight. */
     public static double priority(RoutingWeights weights, ModelClass c) {
-        return 1.0 / weights.weight(c);
+        return weights.weight(c);
     }
 
     private static double clamp(double w) {

@@ -16,7 +16,8 @@ import java.util.Objects;
  * <p>Order: first unload what the plan no longer wants (the least busy first, each draining its queue before
  * it frees memory), then load what it wants (the largest first, since large models are the hardest to fit),
  * each on the GPU the plan names when it fits there, else the GPU with the least memory left after it fits
- * (best fit, keeping large holes for large models); then resize what stays but changed concurrency. A load
+ * (best fit, keeping large holes for large models); then resize what stays but changed concurrency or
+ * share weight. A load
  * that fits only once a draining model has freed its memory is deferred: the agent runs again when the
  * server's state changes and places it then. Memory is counted as it will be once the actions are done,
  * and a GPU is never planned over its memory.
@@ -24,11 +25,12 @@ import java.util.Objects;
 public final class OnNodePacker {
 
     /** What a deployment on the server looks like now. */
-    public record Current(String modelId, int gpuIndex, int concurrency, int inFlight, boolean draining) {
+    public record Current(String modelId, int gpuIndex, int concurrency, double shareWeight, int inFlight,
+                          boolean draining) {
     }
 
     /** One step for the server to take. */
-    public record Action(Kind kind, String modelId, int gpuIndex, int concurrency) {
+    public record Action(Kind kind, String modelId, int gpuIndex, int concurrency, double shareWeight) {
         public enum Kind { UNLOAD, LOAD, RESIZE }
     }
 
@@ -64,7 +66,8 @@ public final class OnNodePacker {
         current.stream()
                 .filter(c -> !wanted.containsKey(c.modelId()) && !c.draining())
                 .sorted(Comparator.comparingInt(Current::inFlight).thenComparing(Current::modelId))
-                .forEach(c -> actions.add(new Action(Action.Kind.UNLOAD, c.modelId(), c.gpuIndex(), c.concurrency())));
+                .forEach(c -> actions.add(new Action(Action.Kind.UNLOAD, c.modelId(), c.gpuIndex(), c.concurrency(),
+                        c.shareWeight())));
 
         List<Deployment> deferred = new ArrayList<>();
         List<Deployment> loads = target.stream().filter(d -> !now.containsKey(d.modelId()))
@@ -76,15 +79,17 @@ public final class OnNodePacker {
             int gpu = chooseGpu(server, used, d.gpuIndex(), m.memoryBytes());
             if (gpu >= 0) {
                 used[gpu] += m.memoryBytes();
-                actions.add(new Action(Action.Kind.LOAD, d.modelId(), gpu, d.concurrency()));
+                actions.add(new Action(Action.Kind.LOAD, d.modelId(), gpu, d.concurrency(), d.shareWeight()));
             } else {
                 deferred.add(d);
             }
         }
         for (Deployment d : target) {
             Current c = now.get(d.modelId());
-            if (c != null && !c.draining() && c.concurrency() != d.concurrency()) {
-                actions.add(new Action(Action.Kind.RESIZE, d.modelId(), c.gpuIndex(), d.concurrency()));
+            if (c != null && !c.draining()
+                    && (c.concurrency() != d.concurrency() || c.shareWeight() != d.shareWeight())) {
+                actions.add(new Action(Action.Kind.RESIZE, d.modelId(), c.gpuIndex(), d.concurrency(),
+                        d.shareWeight()));
             }
         }
         return new Plan(actions, deferred);

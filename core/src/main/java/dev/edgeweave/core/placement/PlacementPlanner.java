@@ -59,7 +59,7 @@ public final class PlacementPlanner {
     /** A placement computed once, from nothing: no churn limit, any improvement counts. */
     public static final Options STATIC = new Options(0.7, Integer.MAX_VALUE, 0.0, 4);
     /** Re-planning every period from the current placement: one change per server, 10% improvement. */
-    public static final Options DYNAMIC = new Options(0.7, 1, 0.10, 4);
+    public static final Options DYNAMIC = new Options(0.7, 1, 0.03, 4);
 
     private static final int LLM_CONCURRENCY = 8;
 

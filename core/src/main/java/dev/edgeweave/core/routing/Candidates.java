@@ -57,4 +57,12 @@ public interface Candidates {
 
     /** Busy share of the model's GPU recently, in [0, 1]. */
     double gpuUtilisation(int i);
+
+    /**
+     * The share of its GPU the model's deployment would get if one more prompt started now: its share weight
+     * over the weights of every deployment running on that GPU, itself included, in (0, 1]. Deployments on
+     * one GPU split its throughput (processor sharing), so a fast GPU busy with three other models serves a
+     * new prompt at a quarter of its speed.
+     */
+    double gpuShare(int i);
 }

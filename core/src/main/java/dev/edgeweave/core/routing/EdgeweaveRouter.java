@@ -15,10 +15,11 @@ import java.util.function.Supplier;
  * edgeweave's per-prompt routing: the server with the lowest predicted end-to-end latency, the queueing term
  * priced by the class's weight in the current {@link RoutingWeights} (DESIGN.md, "A prompt's life", step 2).
  *
- * <p>For candidate {@code i} the prediction is {@link LatencyModel}'s, made sharper by two facts the
- * candidate view carries: the prompt is stretched by the batch it joins
- * ({@link LatencyLaws#perPromptSlowdown} at {@code running + 1} slots), and it waits only when every slot is
- * taken: {@code max(0, queued + running + 1 − concurrency) · meanService / concurrency}. A cold candidate
+ * <p>For candidate {@code i} the prediction is {@link LatencyModel}'s, made sharper by three facts the
+ * candidate view carries: the prompt runs at the deployment's share of its GPU (other models running there
+ * take the rest), it is stretched by the batch it joins ({@link LatencyLaws#perPromptSlowdown} at
+ * {@code running + 1} slots), and it waits only when every slot is taken:
+ * {@code max(0, queued + running + 1 − concurrency) · meanService / concurrency}. A cold candidate
  * pays the full load time, a loading one its remaining ETA, so a cold start wins only when every holder is
  * further behind than a load. Excluded servers and servers at their queue cap are skipped. Ties go to the
  * lower server index, so the decision is a pure function of its inputs.
@@ -43,18 +44,15 @@ public final class EdgeweaveRouter implements Router {
     public int choose(RouteRequest request, Candidates c) {
         RoutingWeights w = weights.get();
         double queueWeight = w.weight(request.modelClass());
+        boolean anyWarm = false;
+        for (int i = 0; i < c.size() && !anyWarm; i++) {
+            anyWarm = c.readiness(i).kind() != DeploymentReadiness.Kind.COLD && eligible(w, c, i);
+        }
         int best = -1;
         double bestCost = Double.POSITIVE_INFINITY;
         for (int i = 0; i < c.size(); i++) {
-            String server = c.serverId(i);
-            if (!w.excluded().isEmpty() && w.excluded().contains(server)) {
+            if ((anyWarm && c.readiness(i).kind() == DeploymentReadiness.Kind.COLD) || !eligible(w, c, i)) {
                 continue;
-            }
-            if (!w.maxQueued().isEmpty()) {
-                Integer cap = w.maxQueued().get(server);
-                if (cap != null && c.queued(i) >= cap) {
-                    continue;
-                }
             }
             double cost = networkSeconds(request, c, i) + loadWaitSeconds(request.model(), c, i)
                     + inferenceSeconds(request, c, i) + queueWeight * queueSeconds(request, c, i);
@@ -64,6 +62,19 @@ public final class EdgeweaveRouter implements Router {
             }
         }
         return best;
+    }
+
+    /** Not excluded by the policy and below its queue cap. */
+    private static boolean eligible(RoutingWeights w, Candidates c, int i) {
+        if (w.excluded().isEmpty() && w.maxQueued().isEmpty()) {
+            return true;
+        }
+        String server = c.serverId(i);
+        if (w.excluded().contains(server)) {
+            return false;
+        }
+        Integer cap = w.maxQueued().get(server);
+        return cap == null || c.queued(i) < cap;
     }
 
     /** The unweighted prediction for candidate {@code i}: what the chosen server is expected to deliver. */
@@ -84,7 +95,7 @@ public final class EdgeweaveRouter implements Router {
     static double inferenceSeconds(RouteRequest r, Candidates c, int i) {
         ModelSpec m = r.model();
         GpuType gpu = c.gpu(i);
-        double alone = LatencyLaws.inferenceSeconds(m, gpu, r.size());
+        double alone = LatencyLaws.inferenceSeconds(m, gpu, r.size()) / c.gpuShare(i);
         int batch = Math.min(c.running(i) + 1, Math.max(1, c.concurrency(i)));
         return batch <= 1 ? alone : alone * LatencyLaws.perPromptSlowdown(m, batch);
     }

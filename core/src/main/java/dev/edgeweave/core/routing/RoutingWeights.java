@@ -11,11 +11,12 @@ import java.util.Set;
  * The routing policy as the router applies it (the core form of the {@code RoutingPolicy} record): a weight
  * per class, servers to avoid, and queue caps per server.
  *
- * <p><b>What a weight means.</b> The router prices the queueing delay a prompt would meet at a server by its
- * class's weight: below 1 a class accepts waiting at a fast server rather than moving to a slower idle one;
- * above 1 it moves away from queues sooner, leaving the fast servers' queues to the favoured classes. Network,
- * load and inference terms are never weighted, so a weight changes where a prompt goes only when servers
- * are busy — which is exactly when fairness is decided.
+ * <p><b>What a weight means.</b> How much a class's waiting counts. The router prices the queueing delay a
+ * prompt would meet at a server by its class's weight: above 1 (a class served worse than the others) its
+ * prompts leave a queue for an idle server sooner; below 1 a class accepts waiting at a fast server. Network,
+ * load and inference terms are never weighted, so a weight changes where a prompt goes only when servers are
+ * busy — which is exactly when fairness is decided. The long-term agent reads the same weight as the class's
+ * placement priority and share of shared GPUs.
  *
  * @param classWeights weight per class, each in [{@link #MIN_WEIGHT}, {@link #MAX_WEIGHT}]; missing = 1
  * @param excluded     servers sent nothing new

@@ -16,9 +16,9 @@ class FairnessControllerTest {
         Map<ModelClass, Double> w = controller.update(Map.of(),
                 Map.of(ModelClass.CHAT, 2.0, ModelClass.IMAGE_GENERATION, 8.0),
                 Map.of(ModelClass.CHAT, 100L, ModelClass.IMAGE_GENERATION, 100L));
-        // mean 5: chat (5/2)^0.5 = 1.581, image (5/8)^0.5 = 0.791; geometric mean 1.118 → 1.414, 0.707.
-        assertEquals(Math.sqrt(2), w.get(ModelClass.CHAT), 1e-9);
-        assertEquals(1 / Math.sqrt(2), w.get(ModelClass.IMAGE_GENERATION), 1e-9);
+        // mean 5: chat (2/5)^0.5 = 0.632, image (8/5)^0.5 = 1.265; geometric mean 0.894 → 0.707, 1.414.
+        assertEquals(1 / Math.sqrt(2), w.get(ModelClass.CHAT), 1e-9);
+        assertEquals(Math.sqrt(2), w.get(ModelClass.IMAGE_GENERATION), 1e-9);
         assertEquals(1.0, w.get(ModelClass.CHAT) * w.get(ModelClass.IMAGE_GENERATION), 1e-9, "geometric mean 1");
     }
 
@@ -33,11 +33,11 @@ class FairnessControllerTest {
 
     @Test
     void aClassWithTooFewPromptsKeepsItsWeight() {
-        Map<ModelClass, Double> w = controller.update(Map.of(ModelClass.SPEECH_RECOGNITION, 2.0),
+        Map<ModelClass, Double> w = controller.update(Map.of(ModelClass.SPEECH_RECOGNITION, 1.5),
                 Map.of(ModelClass.CHAT, 2.0, ModelClass.IMAGE_GENERATION, 8.0, ModelClass.SPEECH_RECOGNITION, 50.0),
                 Map.of(ModelClass.CHAT, 100L, ModelClass.IMAGE_GENERATION, 100L, ModelClass.SPEECH_RECOGNITION, 3L));
         // Only chat and image are evidence; speech recognition moves only through renormalisation.
-        assertTrue(w.get(ModelClass.CHAT) > w.get(ModelClass.IMAGE_GENERATION));
+        assertTrue(w.get(ModelClass.IMAGE_GENERATION) > w.get(ModelClass.CHAT));
         double geo = Math.cbrt(w.get(ModelClass.CHAT) * w.get(ModelClass.IMAGE_GENERATION)
                 * w.get(ModelClass.SPEECH_RECOGNITION));
         assertEquals(1.0, geo, 1e-9);
@@ -50,14 +50,14 @@ class FairnessControllerTest {
             w = controller.update(w, Map.of(ModelClass.CHAT, 1.0, ModelClass.IMAGE_GENERATION, 1000.0),
                     Map.of(ModelClass.CHAT, 100L, ModelClass.IMAGE_GENERATION, 100L));
         }
-        assertEquals(FairnessController.MIN, w.get(ModelClass.IMAGE_GENERATION), 1e-12);
-        assertEquals(FairnessController.MAX, w.get(ModelClass.CHAT), 1e-12);
+        assertEquals(FairnessController.MAX, w.get(ModelClass.IMAGE_GENERATION), 1e-12);
+        assertEquals(FairnessController.MIN, w.get(ModelClass.CHAT), 1e-12);
     }
 
     @Test
     void oneClassAloneIsNoEvidence() {
-        Map<ModelClass, Double> w = controller.update(Map.of(ModelClass.CHAT, 2.0), Map.of(ModelClass.CHAT, 9.0),
+        Map<ModelClass, Double> w = controller.update(Map.of(ModelClass.CHAT, 1.5), Map.of(ModelClass.CHAT, 9.0),
                 Map.of(ModelClass.CHAT, 500L));
-        assertEquals(Map.of(ModelClass.CHAT, 2.0), w);
+        assertEquals(Map.of(ModelClass.CHAT, 1.5), w);
     }
 }

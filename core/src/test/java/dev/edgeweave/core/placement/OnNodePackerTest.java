@@ -21,9 +21,9 @@ class OnNodePackerTest {
     @Test
     void unloadsFirstThenLoadsLargestFirstThenResizes() {
         List<Current> now = List.of(
-                new Current("kokoro-82m", 0, 1, 0, false),
-                new Current("whisper-large-v3", 0, 1, 5, false),
-                new Current("llama-3.2-3b-instruct", 1, 8, 2, false));
+                new Current("kokoro-82m", 0, 1, 1.0, 0, false),
+                new Current("whisper-large-v3", 0, 1, 1.0, 5, false),
+                new Current("llama-3.2-3b-instruct", 1, 8, 1.0, 2, false));
         List<Deployment> target = List.of(
                 new Deployment("llama-3.2-3b-instruct", 1, 4),
                 new Deployment("llama-3.1-8b-instruct", 0, 8),
@@ -37,7 +37,7 @@ class OnNodePackerTest {
         long smallerNext = MODELS.require(plan.actions().get(3).modelId()).memoryBytes();
         assertEquals(Action.Kind.LOAD, plan.actions().get(2).kind());
         assertTrue(largerFirst >= smallerNext, "largest load first");
-        assertEquals(new Action(Action.Kind.RESIZE, "llama-3.2-3b-instruct", 1, 4), plan.actions().get(4));
+        assertEquals(new Action(Action.Kind.RESIZE, "llama-3.2-3b-instruct", 1, 4, 1.0), plan.actions().get(4));
         assertEquals(List.of(), plan.deferred());
     }
 
@@ -45,20 +45,20 @@ class OnNodePackerTest {
     void aLoadThatDoesNotFitIsDeferredNotOvercommitted() {
         // One L4 full with a 12.1 GB and a 10 GB model: a 8.2 GB model cannot fit until one drains.
         EdgeServer small = new EdgeServer("edge-8", "site", List.of(GPUS.require("l4")));
-        List<Current> now = List.of(new Current("qwen2.5-vl-7b", 0, 8, 3, false), new Current("sdxl", 0, 1, 1, false));
+        List<Current> now = List.of(new Current("qwen2.5-vl-7b", 0, 8, 1.0, 3, false), new Current("sdxl", 0, 1, 1.0, 1, false));
         List<Deployment> target = List.of(new Deployment("qwen2.5-vl-7b", 0, 8), new Deployment("llama-3.1-8b-instruct", 0, 8));
         OnNodePacker.Plan plan = OnNodePacker.plan(small, MODELS, now, target);
-        assertEquals(List.of(new Action(Action.Kind.UNLOAD, "sdxl", 0, 1)), plan.actions());
+        assertEquals(List.of(new Action(Action.Kind.UNLOAD, "sdxl", 0, 1, 1.0)), plan.actions());
         assertEquals(List.of(new Deployment("llama-3.1-8b-instruct", 0, 8)), plan.deferred());
     }
 
     @Test
     void theNamedGpuIsUsedWhenItFitsElseTheBestFit() {
-        List<Current> now = List.of(new Current("qwen2.5-vl-7b", 0, 8, 0, false));
+        List<Current> now = List.of(new Current("qwen2.5-vl-7b", 0, 8, 1.0, 0, false));
         OnNodePacker.Plan plan = OnNodePacker.plan(SERVER, MODELS, now,
                 List.of(new Deployment("qwen2.5-vl-7b", 0, 8), new Deployment("kokoro-82m", 1, 1),
                         new Deployment("whisper-large-v3-turbo", 0, 1)));
-        assertEquals(new Action(Action.Kind.LOAD, "whisper-large-v3-turbo", 0, 1), plan.actions().get(0));
-        assertEquals(new Action(Action.Kind.LOAD, "kokoro-82m", 1, 1), plan.actions().get(1));
+        assertEquals(new Action(Action.Kind.LOAD, "whisper-large-v3-turbo", 0, 1, 1.0), plan.actions().get(0));
+        assertEquals(new Action(Action.Kind.LOAD, "kokoro-82m", 1, 1, 1.0), plan.actions().get(1));
     }
 }

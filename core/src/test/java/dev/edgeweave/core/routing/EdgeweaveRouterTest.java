@@ -52,6 +52,25 @@ class EdgeweaveRouterTest {
                     c.add(A100).readiness(DeploymentReadiness.COLD);
                     c.add(ORIN);
                 }),
+                Arguments.of("a cold start loses even to a deep queue", neutral(), 1, (Consumer<TestCandidates>) c -> {
+                    c.add(A100).readiness(DeploymentReadiness.COLD);
+                    c.add(ORIN).concurrency(1).running(1).queued(100).meanService(30);
+                }),
+                Arguments.of("a cold start is taken when no server holds the model", neutral(), 1,
+                        (Consumer<TestCandidates>) c -> {
+                            c.add(ORIN).readiness(DeploymentReadiness.COLD);
+                            c.add(A100).readiness(DeploymentReadiness.COLD);
+                        }),
+                Arguments.of("a cold start is taken when every holder is excluded",
+                        new RoutingWeights(Map.of(), Set.of("s0"), Map.of()), 1, (Consumer<TestCandidates>) c -> {
+                            c.add(A100);
+                            c.add(ORIN).readiness(DeploymentReadiness.COLD);
+                        }),
+                Arguments.of("a deployment sharing its GPU with three busy models loses to an idle slower GPU",
+                        neutral(), 1, (Consumer<TestCandidates>) c -> {
+                            c.add(A100).gpuShare(0.25);
+                            c.add(GPUS.require("rtx-4090"));
+                        }),
                 Arguments.of("a model almost loaded on the fast GPU beats the slow one", neutral(), 0,
                         (Consumer<TestCandidates>) c -> {
                             c.add(A100).readiness(DeploymentReadiness.loading(0.1));

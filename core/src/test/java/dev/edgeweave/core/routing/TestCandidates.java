@@ -34,6 +34,7 @@ public final class TestCandidates implements Candidates {
         int serverInFlight;
         double memoryUtilisation;
         double gpuUtilisation;
+        double gpuShare = 1.0;
 
         private Row(int serverIndex, GpuType gpu) {
             this.serverIndex = serverIndex;
@@ -57,6 +58,7 @@ public final class TestCandidates implements Candidates {
         public Row inFlight(int n) { serverInFlight = n; return this; }
         public Row memory(double u) { memoryUtilisation = u; return this; }
         public Row gpuUtil(double u) { gpuUtilisation = u; return this; }
+        public Row gpuShare(double s) { gpuShare = s; return this; }
 
         @Override
         public String toString() {
@@ -117,4 +119,5 @@ public final class TestCandidates implements Candidates {
     @Override public int serverInFlight(int i) { return rows.get(i).serverInFlight; }
     @Override public double memoryUtilisation(int i) { return rows.get(i).memoryUtilisation; }
     @Override public double gpuUtilisation(int i) { return rows.get(i).gpuUtilisation; }
+    @Override public double gpuShare(int i) { return rows.get(i).gpuShare; }
 }

@@ -232,7 +232,7 @@ public final class Simulation {
         double longest = 0;
         for (Deployment d : setup.staticPlacement().deploymentsOf(setup.servers().get(s).id())) {
             ModelSpec m = models[setup.modelIndex(d.modelId())];
-            servers[s].load(m, d.gpuIndex(), d.concurrency(), 1.0);
+            servers[s].load(m, d.gpuIndex(), d.concurrency(), d.shareWeight());
             longest = Math.max(longest, LatencyLaws.loadSeconds(m, setup.servers().get(s).storageBytesPerSecond()));
         }
         return longest;
@@ -248,7 +248,6 @@ public final class Simulation {
         requests[i] = new RouteRequest(Integer.toString(i), models[m], size, Integer.toString(arrivals.user(i)),
                 setup.city().accessPoints().get(arrivals.accessPoint(i)).id(), slo[i],
                 LatencyLaws.referenceInferenceSeconds(models[m], size));
-        countDemand(i);
         route(i);
         if (nextArrival < n) {
             scheduler.schedule(offset + arrivals.time(nextArrival) - scheduler.now(), this::arrive);
@@ -476,28 +475,6 @@ public final class Simulation {
         return loads;
     }
 
-    private int[] demandCount;
-    private double[][] demandSizeSum;
-
-    private void countDemand(int i) {
-        if (demandCount == null) {
-            demandCount = new int[nModels];
-            demandSizeSum = new double[nModels][8];
-        }
-        int m = arrivals.model(i);
-        demandCount[m]++;
-        PromptSize z = arrivals.size(i);
-        double[] sum = demandSizeSum[m];
-        sum[0] += z.inputTokens();
-        sum[1] += z.images();
-        sum[2] += z.imagePixels();
-        sum[3] += z.audioSeconds();
-        sum[4] += z.outputTokens();
-        sum[5] += z.steps();
-        sum[6] += z.outputPixels();
-        sum[7] += z.inputBytes();
-    }
-
     private void longTermTick() {
         double now = scheduler.now();
         // Demand over the trailing window: counts since the window's first arrival still inside it.
@@ -565,7 +542,7 @@ public final class Simulation {
             List<Deployment> list = new ArrayList<>();
             for (DeploymentView d : servers[s].deployments()) {
                 if (d.status() != DeploymentStatus.DRAINING) {
-                    list.add(new Deployment(d.modelId(), d.gpuIndex(), d.concurrency()));
+                    list.add(new Deployment(d.modelId(), d.gpuIndex(), d.concurrency(), d.shareWeight()));
                 }
             }
             byServer.put(setup.servers().get(s).id(), list);
@@ -582,8 +559,8 @@ public final class Simulation {
         }
         List<OnNodePacker.Current> current = new ArrayList<>();
         for (DeploymentView d : e.deployments()) {
-            current.add(new OnNodePacker.Current(d.modelId(), d.gpuIndex(), d.concurrency(), d.queued() + d.running(),
-                    d.status() == DeploymentStatus.DRAINING));
+            current.add(new OnNodePacker.Current(d.modelId(), d.gpuIndex(), d.concurrency(), d.shareWeight(),
+                    d.queued() + d.running(), d.status() == DeploymentStatus.DRAINING));
         }
         AgentOutcome<DeploymentDecision> o = onNode.decide(new DeploymentSituation(e.spec(), current, target));
         record(o);
@@ -598,8 +575,8 @@ public final class Simulation {
                         handBack((int) j.id(), s);
                     }
                 }
-                case LOAD -> e.load(m, a.gpuIndex(), a.concurrency(), 1.0);
-                case RESIZE -> e.resize(a.modelId(), a.concurrency(), e.deployment(a.modelId()).shareWeight());
+                case LOAD -> e.load(m, a.gpuIndex(), a.concurrency(), a.shareWeight());
+                case RESIZE -> e.resize(a.modelId(), a.concurrency(), a.shareWeight());
             }
         }
     }
@@ -662,6 +639,7 @@ public final class Simulation {
         final GpuType[] gpu = new GpuType[nServers];
         final DeploymentView[] dep = new DeploymentView[nServers];
         final DeploymentReadiness[] readiness = new DeploymentReadiness[nServers];
+        final int[] coldGpu = new int[nServers];
         int n;
         int model;
         int ap;
@@ -699,6 +677,7 @@ public final class Simulation {
                         server[n] = s;
                         dep[n] = null;
                         gpu[n] = e.spec().gpus().get(g);
+                        coldGpu[n] = g;
                         readiness[n] = DeploymentReadiness.COLD;
                         n++;
                     }
@@ -741,8 +720,22 @@ public final class Simulation {
         @Override public int serverInFlight(int i) { return servers[server[i]].inFlight() + transitTotal[server[i]]; }
         @Override public double memoryUtilisation(int i) { return servers[server[i]].memoryUtilisation(); }
         @Override public double gpuUtilisation(int i) {
-            int g = dep[i] == null ? 0 : dep[i].gpuIndex();
-            return gpuUtil[server[i]][g];
+            return gpuUtil[server[i]][gpuIndexOf(i)];
+        }
+        @Override public double gpuShare(int i) {
+            int g = gpuIndexOf(i);
+            double own = dep[i] == null ? 1.0 : dep[i].shareWeight();
+            double total = own;
+            for (DeploymentView d : servers[server[i]].deployments()) {
+                if (d != dep[i] && d.gpuIndex() == g && d.running() > 0) {
+                    total += d.shareWeight();
+                }
+            }
+            return own / total;
+        }
+
+        private int gpuIndexOf(int i) {
+            return dep[i] == null ? coldGpu[i] : dep[i].gpuIndex();
         }
     }
 }

@@ -1,0 +1,28 @@
+package dev.edgeweave.testbed.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code ./edgeweave}: the command line of edgeweave. */
+@Command(name = "edgeweave", mixinStandardHelpOptions = true, version = "edgeweave 0.1.0",
+        description = "Fairness-aware, multi-agent serving of generative AI on a city's edge GPU servers.",
+        subcommands = {EvaluateCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        int code = new CommandLine(new Main()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("edgeweave: " + e.getMessage());
+            return 1;
+        }).execute(args);
+        System.exit(code);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
