@@ -39,9 +39,9 @@ public final class FairnessController {
         this.minSamples = Math.max(1, minSamples);
     }
 
-    /** The defaults: gain 0.1, 20 prompts a class. */
+    /** The defaults: gain 0.3, 20 prompts a class. */
     public FairnessController() {
-        this(0.2, 20);
+        this(0.3, 20);
     }
 
     /**

@@ -376,7 +376,13 @@ public final class Simulation {
         List<Job> lost = servers[s].fail();
         double noticed = EngineSetup.MISSED_HEARTBEATS * EngineSetup.HEARTBEAT_SECONDS;
         detectedAt[s] = scheduler.now() + noticed;
-        scheduler.schedule(noticed, () -> routerDown[s] = true);
+        scheduler.schedule(noticed, () -> {
+            routerDown[s] = true;
+            if (longTerm != null) {
+                // The planner re-plans as soon as a server is known to be down, not at its next period.
+                plan();
+            }
+        });
         for (Job j : lost) {
             int i = (int) j.id();
             scheduler.schedule(noticed, () -> handBack(i, s));
@@ -476,6 +482,14 @@ public final class Simulation {
     }
 
     private void longTermTick() {
+        plan();
+        if (!finished()) {
+            scheduler.schedule(EngineSetup.LONG_PERIOD_SECONDS, this::longTermTick);
+        }
+    }
+
+    /** One decision of the long-term agent, and the on-node agents carrying it out. */
+    private void plan() {
         double now = scheduler.now();
         // Demand over the trailing window: counts since the window's first arrival still inside it.
         double windowStart = Math.max(offset, now - EngineSetup.DEMAND_WINDOW_SECONDS);
@@ -521,9 +535,6 @@ public final class Simulation {
                     deploy(s);
                 }
             }
-        }
-        if (!finished()) {
-            scheduler.schedule(EngineSetup.LONG_PERIOD_SECONDS, this::longTermTick);
         }
     }
 

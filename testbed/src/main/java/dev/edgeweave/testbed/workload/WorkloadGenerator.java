@@ -1,10 +1,12 @@
 package dev.edgeweave.testbed.workload;
 
 import dev.edgeweave.core.city.AccessPoint;
+import dev.edgeweave.core.latency.LatencyLaws;
 import dev.edgeweave.core.model.ModelClass;
 import dev.edgeweave.core.model.ModelLimits;
 import dev.edgeweave.core.model.ModelSpec;
 import dev.edgeweave.core.model.PromptSize;
+import dev.edgeweave.core.placement.PlacementPlanner;
 import dev.edgeweave.testbed.scenario.Burst;
 import dev.edgeweave.testbed.scenario.ChatSource;
 import dev.edgeweave.testbed.scenario.ClassMix;
@@ -65,6 +67,8 @@ public final class WorkloadGenerator {
 
     private static final System.Logger LOG = System.getLogger(WorkloadGenerator.class.getName());
     private static final ModelClass[] CLASSES = ModelClass.values();
+    /** Prompts drawn per model to estimate its mean work for {@link #shiftRateFactor()}. */
+    private static final int WORK_SAMPLES = 500;
 
     private final Scenario scenario;
     private final TraceReadResult trace;
@@ -76,6 +80,7 @@ public final class WorkloadGenerator {
     private final double[][] cumulativeModelShare;
     private final SizeSampler[] samplers;
     private final Payload payload;
+    private double shiftRateFactor;
 
     private WorkloadGenerator(Scenario scenario, TraceReadResult trace) {
         this.scenario = scenario;
@@ -159,6 +164,49 @@ public final class WorkloadGenerator {
     /** The trace read, or null when the scenario needs none. */
     public TraceReadResult trace() {
         return trace;
+    }
+
+    /**
+     * The base rate after the shift over the base rate before it: the shift <i>moves</i> demand (between
+     * classes and access points) without adding work, so the post-shift rate is scaled to offer the same GPU
+     * work per second as before. Work per prompt is each model's mean time alone on the reference GPU over
+     * its batching gain at its deployment concurrency, weighted by the class and model shares. Without this a
+     * shift towards a class of heavier prompts would also be a rise in load, which is a different experiment
+     * ({@code --load}).
+     */
+    public double shiftRateFactor() {
+        if (shiftRateFactor == 0) {
+            double before = workPerPrompt(false);
+            double after = workPerPrompt(true);
+            shiftRateFactor = after > 0 ? before / after : 1.0;
+        }
+        return shiftRateFactor;
+    }
+
+    private double workPerPrompt(boolean afterShift) {
+        WorkloadSpec spec = scenario.workload();
+        double total = 0;
+        for (ModelClass mc : CLASSES) {
+            int[] ids = modelsOfClass[mc.ordinal()];
+            if (ids == null) {
+                continue;
+            }
+            double classShare = afterShift ? spec.shift().share(mc) : spec.share(mc);
+            double[] cum = cumulativeModelShare[mc.ordinal()];
+            for (int j = 0; j < ids.length; j++) {
+                double modelShare = cum[j] - (j == 0 ? 0 : cum[j - 1]);
+                ModelSpec m = models[ids[j]];
+                double work = 0;
+                List<PromptSize> sample = sampleSizes(m.id(), WORK_SAMPLES, 0);
+                for (PromptSize z : sample) {
+                    work += LatencyLaws.referenceInferenceSeconds(m, z);
+                }
+                work /= sample.size();
+                double gain = LatencyLaws.aggregateSpeedup(m, PlacementPlanner.concurrencyFor(m));
+                total += classShare * modelShare * work / gain;
+            }
+        }
+        return total;
     }
 
     /**
@@ -267,10 +315,14 @@ public final class WorkloadGenerator {
         int[] componentClass;
         int[] componentBurst;
 
-        Segment(double start, double end, boolean afterShift) {
+        /** The base arrival rate here, all classes together, before bursts. */
+        final double rate;
+
+        Segment(double start, double end, boolean afterShift, double rate) {
             this.start = start;
             this.end = end;
             this.afterShift = afterShift;
+            this.rate = rate;
         }
     }
 
@@ -292,7 +344,7 @@ public final class WorkloadGenerator {
         for (int k = 0; k < out.length; k++) {
             double a = points.get(k);
             boolean after = !Double.isNaN(shiftAt) && a >= shiftAt;
-            Segment s = new Segment(a, points.get(k + 1), after);
+            Segment s = new Segment(a, points.get(k + 1), after, after ? rate * shiftRateFactor() : rate);
             List<double[]> comps = new ArrayList<>();  // {rate, class, burst}
             for (ModelClass mc : CLASSES) {
                 if (modelsOfClass[mc.ordinal()] == null) {
@@ -303,13 +355,13 @@ public final class WorkloadGenerator {
                     s.chatShare = share;
                 }
                 if (!(mc == ModelClass.CHAT && replay) && share > 0) {
-                    comps.add(new double[] {rate * share, mc.ordinal(), -1});
+                    comps.add(new double[] {s.rate * share, mc.ordinal(), -1});
                 }
                 for (int b = 0; b < spec.bursts().size(); b++) {
                     Burst burst = spec.bursts().get(b);
                     if (burst.classes().contains(mc) && burst.startSeconds() <= a && a < burst.endSeconds()
                             && share > 0 && burst.factor() > 1) {
-                        comps.add(new double[] {(burst.factor() - 1) * rate * share, mc.ordinal(), b});
+                        comps.add(new double[] {(burst.factor() - 1) * s.rate * share, mc.ordinal(), b});
                     }
                 }
             }
@@ -412,14 +464,14 @@ public final class WorkloadGenerator {
         int start = randomStart ? r.nextInt(n) : 0;
         double expected = 0;
         for (Segment s : segments) {
-            expected += s.chatShare * rate * (s.end - s.start);
+            expected += s.chatShare * s.rate * (s.end - s.start);
         }
         Workload.Columns cols = new Workload.Columns((int) Math.min(Integer.MAX_VALUE - 16, expected * 1.1 + 64));
         int chatClass = ModelClass.CHAT.ordinal();
         long k = 0;              // rows replayed so far
         double traceCursor = 0;  // trace seconds elapsed at the current segment's start
         for (Segment s : segments) {
-            double c = s.chatShare * rate / traceRate;  // trace seconds per city second here
+            double c = s.chatShare * s.rate / traceRate;  // trace seconds per city second here
             double span = c * (s.end - s.start);
             while (true) {
                 int row = (int) ((start + k) % n);
