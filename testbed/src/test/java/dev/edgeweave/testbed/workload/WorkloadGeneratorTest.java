@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.edgeweave.core.placement.PlacementPlanner;
+import dev.edgeweave.core.model.ModelSpec;
+import dev.edgeweave.core.latency.LatencyLaws;
 import dev.edgeweave.core.model.ModelClass;
 import dev.edgeweave.core.model.PromptSize;
 import dev.edgeweave.testbed.scenario.Burst;
@@ -235,14 +238,31 @@ class WorkloadGeneratorTest {
     // ---- shift -----------------------------------------------------------------------------------------------
 
     @Test
-    void theShiftChangesTheClassMixAtItsTime() {
-        Workload w = WorkloadGenerator.forScenario(mini(3600)).generate(WorkloadOptions.of(4, 20.0).withShiftAt(1800));
+    void theShiftChangesTheClassMixAtItsTimeAndKeepsTheOfferedWork() {
+        WorkloadGenerator g = WorkloadGenerator.forScenario(mini(3600));
+        Workload w = g.generate(WorkloadOptions.of(4, 20.0).withShiftAt(1800));
         assertEquals(1800.0, w.shiftAtSeconds().getAsDouble());
         double[] before = chatShare(w, 200, 1800);  // after the burst
         double[] after = chatShare(w, 1800, 3600);
         assertEquals(0.6, before[0], 0.015);
         assertEquals(0.2, after[0], 0.015);
-        assertEquals(before[1], after[1], 0.03 * before[1], "the total rate stays");
+        assertTrue(Math.abs(g.shiftRateFactor() - 1) > 0.05, "this mix shift changes the work per prompt");
+        assertEquals(before[1] * g.shiftRateFactor(), after[1], 0.03 * after[1], "the rate follows the work");
+        assertEquals(offeredWork(w, 200, 1800), offeredWork(w, 1800, 3600), 0.05 * offeredWork(w, 200, 1800),
+                "the offered GPU work per second stays");
+    }
+
+    /** GPU work per second offered in [from, to): reference-GPU seconds over the batching gain, per prompt. */
+    private static double offeredWork(Workload w, double from, double to) {
+        double work = 0;
+        for (int i = 0; i < w.size(); i++) {
+            if (w.timeSeconds(i) >= from && w.timeSeconds(i) < to) {
+                ModelSpec m = w.model(i);
+                work += LatencyLaws.referenceInferenceSeconds(m, w.size(i))
+                        / LatencyLaws.aggregateSpeedup(m, PlacementPlanner.concurrencyFor(m));
+            }
+        }
+        return work / (to - from);
     }
 
     private static double[] chatShare(Workload w, double from, double to) {
