@@ -165,6 +165,10 @@ public final class LatencyPlanner {
                     if (m != null && k >= 0 && gpuMemory[k] - gpuUsed[k] >= models[m].memoryBytes()
                             && !serverHolds(s, m)) {
                         add(m, k);
+                    } else {
+                        // Dropped (a model no longer asked for, or one that does not fit): an unload, which
+                        // counts against the server's churn limit like any other change.
+                        changes[s]++;
                     }
                 }
             });

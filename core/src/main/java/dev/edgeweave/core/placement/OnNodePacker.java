@@ -17,7 +17,7 @@ import java.util.Objects;
  * it frees memory), then load what it wants (the largest first, since large models are the hardest to fit),
  * each on the GPU the plan names when it fits there, else the GPU with the least memory left after it fits
  * (best fit, keeping large holes for large models); then resize what stays but changed concurrency or
- * share weight. A load
+ * share weight, where a deployment with a backlog gets a fuller batch ({@link #slotsFor}). A load
  * that fits only once a draining model has freed its memory is deferred: the agent runs again when the
  * server's state changes and places it then. Memory is counted as it will be once the actions are done,
  * and a GPU is never planned over its memory.
@@ -86,13 +86,36 @@ public final class OnNodePacker {
         }
         for (Deployment d : target) {
             Current c = now.get(d.modelId());
-            if (c != null && !c.draining()
-                    && (c.concurrency() != d.concurrency() || c.shareWeight() != d.shareWeight())) {
-                actions.add(new Action(Action.Kind.RESIZE, d.modelId(), c.gpuIndex(), d.concurrency(),
-                        d.shareWeight()));
+            if (c == null || c.draining()) {
+                continue;
+            }
+            int slots = slotsFor(catalog.require(d.modelId()), d.concurrency(), c);
+            if (c.concurrency() != slots || c.shareWeight() != d.shareWeight()) {
+                actions.add(new Action(Action.Kind.RESIZE, d.modelId(), c.gpuIndex(), slots, d.shareWeight()));
             }
         }
         return new Plan(actions, deferred);
+    }
+
+    /**
+     * Batch slots for a deployment now: the plan's number, doubled (up to the law's knee, where batching
+     * stops paying) while more than twice that many prompts are in flight, and back to the plan's once fewer
+     * than half are. Under a backlog a fuller batch serves more prompts a second at a small cost to each;
+     * when the backlog is gone the smaller batch serves each prompt faster. The gap between the two
+     * thresholds keeps it from flapping.
+     */
+    static int slotsFor(ModelSpec model, int planned, Current c) {
+        int high = Math.max(planned, Math.min(model.law().batching().knee(), 2 * planned));
+        if (high == planned) {
+            return planned;
+        }
+        if (c.inFlight() > 2 * planned) {
+            return high;
+        }
+        if (c.concurrency() == high && c.inFlight() * 2 >= planned) {
+            return high;
+        }
+        return planned;
     }
 
     private static int chooseGpu(EdgeServer server, long[] used, int preferred, long bytes) {

@@ -23,7 +23,7 @@ class OnNodePackerTest {
         List<Current> now = List.of(
                 new Current("kokoro-82m", 0, 1, 1.0, 0, false),
                 new Current("whisper-large-v3", 0, 1, 1.0, 5, false),
-                new Current("llama-3.2-3b-instruct", 1, 8, 1.0, 2, false));
+                new Current("llama-3.2-3b-instruct", 1, 8, 1.0, 1, false));
         List<Deployment> target = List.of(
                 new Deployment("llama-3.2-3b-instruct", 1, 4),
                 new Deployment("llama-3.1-8b-instruct", 0, 8),
@@ -60,5 +60,29 @@ class OnNodePackerTest {
                         new Deployment("whisper-large-v3-turbo", 0, 1)));
         assertEquals(new Action(Action.Kind.LOAD, "whisper-large-v3-turbo", 0, 1, 1.0), plan.actions().get(0));
         assertEquals(new Action(Action.Kind.LOAD, "kokoro-82m", 1, 1, 1.0), plan.actions().get(1));
+    }
+
+    @Test
+    void aBackloggedDeploymentGetsAFullerBatchAndGivesItBackWhenTheBacklogIsGone() {
+        // llama-3.1-8b batches up to a knee of 16; the plan asks for 8 slots.
+        List<Deployment> target = List.of(new Deployment("llama-3.1-8b-instruct", 0, 8));
+        OnNodePacker.Plan backlog = OnNodePacker.plan(SERVER, MODELS,
+                List.of(new Current("llama-3.1-8b-instruct", 0, 8, 1.0, 17, false)), target);
+        assertEquals(List.of(new Action(Action.Kind.RESIZE, "llama-3.1-8b-instruct", 0, 16, 1.0)), backlog.actions());
+        OnNodePacker.Plan stillBusy = OnNodePacker.plan(SERVER, MODELS,
+                List.of(new Current("llama-3.1-8b-instruct", 0, 16, 1.0, 6, false)), target);
+        assertEquals(List.of(), stillBusy.actions(), "between the thresholds the batch stays");
+        OnNodePacker.Plan drained = OnNodePacker.plan(SERVER, MODELS,
+                List.of(new Current("llama-3.1-8b-instruct", 0, 16, 1.0, 3, false)), target);
+        assertEquals(List.of(new Action(Action.Kind.RESIZE, "llama-3.1-8b-instruct", 0, 8, 1.0)), drained.actions());
+    }
+
+    @Test
+    void aBatchAlreadyAtTheKneeIsNotRaised() {
+        int knee = MODELS.require("llama-3.1-8b-instruct").law().batching().knee();
+        List<Deployment> target = List.of(new Deployment("llama-3.1-8b-instruct", 0, knee));
+        OnNodePacker.Plan plan = OnNodePacker.plan(SERVER, MODELS,
+                List.of(new Current("llama-3.1-8b-instruct", 0, knee, 1.0, 10 * knee, false)), target);
+        assertEquals(List.of(), plan.actions());
     }
 }

@@ -14,11 +14,15 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        int code = new CommandLine(new Main()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line, with its error handling: a failure prints {@code edgeweave: <reason>} and exits 1. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main()).setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("edgeweave: " + e.getMessage());
             return 1;
-        }).execute(args);
-        System.exit(code);
+        });
     }
 
     @Override

@@ -454,6 +454,12 @@ public final class Simulation {
                 weights = o.decision().weights();
             }
         }
+        if (onNode != null) {
+            // A queue building up or draining is a state change the on-node agents act on (batch slots).
+            for (int s = 0; s < nServers; s++) {
+                deploy(s);
+            }
+        }
         Arrays.fill(windowCount, 0);
         Arrays.fill(windowSlowdownSum, 0);
         if (!finished()) {
