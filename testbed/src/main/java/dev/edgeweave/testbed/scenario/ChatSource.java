@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Where chat prompts come from: the Azure LLM inference trace (../shared/traces/README.md, CC-BY 4.0).
+ * Where chat prompts come from: the Azure LLM inference trace (testbed/traces/README.md, CC-BY 4.0).
  *
  * <p><b>Time compression.</b> In {@link Mode#REPLAY} the trace's own arrival times are replayed, compressed by
  * {@code c = chatShare × totalRate / traceRate}, where {@code traceRate} is the trace's mean arrival rate
@@ -24,7 +24,7 @@ import java.util.Objects;
 public record ChatSource(Mode mode, String traceAsWritten, Path trace, boolean randomStart) {
 
     /** The trace shipped beside the repository, relative to the repository root. */
-    public static final String DEFAULT_TRACE = "../shared/traces/azure-llm-2023-conv.csv";
+    public static final String DEFAULT_TRACE = "testbed/traces/azure-llm-2023-conv.csv";
 
     /** How chat arrivals are produced. */
     public enum Mode {

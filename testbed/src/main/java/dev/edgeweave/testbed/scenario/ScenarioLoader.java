@@ -46,7 +46,7 @@ import java.util.regex.Pattern;
  *
  * <p><b>Paths.</b> A relative trace path is resolved against the repository root (the directory holding
  * {@code pom.xml}, {@code core/} and {@code testbed/}, found upwards from the working directory, or the
- * {@code edgeweave.root} system property), so {@code ../shared/traces/...} means the same from the root and from
+ * {@code edgeweave.root} system property), so {@code testbed/traces/...} means the same from the root and from
  * a module's directory (where Maven runs tests).
  *
  * <p>The file format is documented by the built-in scenarios, {@code scenarios/bristol-7.yaml} (every field

@@ -14,7 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reads the Azure LLM inference trace format ({@code ../shared/traces/README.md}, CC-BY 4.0): a header
+ * Reads the Azure LLM inference trace format ({@code testbed/traces/README.md}, CC-BY 4.0): a header
  * {@code TIMESTAMP,ContextTokens,GeneratedTokens}, then one request a row, e.g.
  * {@code 2023-11-16 18:15:46.6805900,374,44}.
  *

@@ -3,7 +3,7 @@
  *
  * <ul>
  *   <li>{@link dev.edgeweave.testbed.workload.AzureTraceReader} reads the Azure LLM inference trace
- *       ({@code ../shared/traces}, CC-BY 4.0) into primitive arrays, counting and reporting malformed rows;</li>
+ *       ({@code testbed/traces}, CC-BY 4.0) into primitive arrays, counting and reporting malformed rows;</li>
  *   <li>{@link dev.edgeweave.testbed.workload.WorkloadGenerator} turns a
  *       {@link dev.edgeweave.testbed.scenario.Scenario}, a seed, the reference rate and a load
  *       ({@link dev.edgeweave.testbed.workload.WorkloadOptions}) into a

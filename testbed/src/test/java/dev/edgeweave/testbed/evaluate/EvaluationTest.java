@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Every policy on the bundled bristol-7 scenario, one seed (30 min of city time, a few seconds of wall time
  * for all 19 rows): the accounting every report rests on, and that a run is a function of its seed.
  *
- * <p>The scenario's chat trace is {@code ../shared/traces/...} relative to the repository root, which the
+ * <p>The scenario's chat trace is {@code testbed/traces/...} relative to the repository root, which the
  * loader finds upwards from the working directory (the module directory under Surefire).
  */
 class EvaluationTest {

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class AzureTraceReaderTest {
 
-    /** The shipped trace, beside the repository. */
+    /** The trace shipped in the repository. */
     static final Path REAL_TRACE = ScenarioLoader.findRepositoryRoot(Path.of("").toAbsolutePath())
-            .resolve("../shared/traces/azure-llm-2023-conv.csv").normalize();
+            .resolve("testbed/traces/azure-llm-2023-conv.csv").normalize();
 
     @TempDir
     Path dir;
