@@ -6,9 +6,11 @@ import dev.edgeweave.core.model.ModelSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * edgeweave's placement (the long-term planning agent's optimizer): which models each server holds so that
@@ -39,6 +41,8 @@ public final class LatencyPlanner {
     static final double SATURATION = 0.97;
     /** Cost of one unit of demand that has nowhere to go, seconds: far above any real latency. */
     static final double UNSERVED = 1e5;
+    /** Most models for which GPUs are grouped by the models they hold (a bit each in a signature). */
+    static final int MAX_MODELS_FOR_SYMMETRY = 50;
     /** Bounds of a deployment's share weight. */
     static final double MIN_SHARE = 0.1;
     static final double MAX_SHARE = 10.0;
@@ -87,6 +91,7 @@ public final class LatencyPlanner {
         final int[] gpuIndex;
         final long[] gpuMemory;
         final long[] gpuUsed;
+        final int[] gpuType;
         final boolean[][] holds; // [model][gpu]
         final double[][] work;   // [model][gpu] batch-1 seconds of the typical prompt
         final int[] changes;
@@ -94,6 +99,8 @@ public final class LatencyPlanner {
         // scratch for cost()
         final double[] rho;
         final double[][] flow;
+        final int[][] replicaGpus; // [model][i]: the GPUs holding the model, filled by cost()
+        final int[] replicaCount;
 
         Search(List<EdgeServer> servers, List<ModelDemand> demands, PlacementPlanner.Options options) {
             this.servers = List.copyOf(servers);
@@ -131,10 +138,14 @@ public final class LatencyPlanner {
             gpuIndex = new int[nGpus];
             gpuMemory = new long[nGpus];
             gpuUsed = new long[nGpus];
+            gpuType = new int[nGpus];
+            Map<String, Integer> types = new HashMap<>();
             for (int k = 0; k < nGpus; k++) {
                 gpuServer[k] = g.get(k)[0];
                 gpuIndex[k] = g.get(k)[1];
                 gpuMemory[k] = this.servers.get(gpuServer[k]).gpus().get(gpuIndex[k]).memoryBytes();
+                gpuType[k] = types.computeIfAbsent(this.servers.get(gpuServer[k]).gpus().get(gpuIndex[k]).id(),
+                        t -> types.size());
             }
             holds = new boolean[nm][nGpus];
             work = new double[nm][nGpus];
@@ -147,6 +158,8 @@ public final class LatencyPlanner {
             changes = new int[this.servers.size()];
             rho = new double[nGpus];
             flow = new double[nm][nGpus];
+            replicaGpus = new int[nm][nGpus];
+            replicaCount = new int[nm];
         }
 
         void seed(Placement current) {
@@ -245,8 +258,15 @@ public final class LatencyPlanner {
         /** The objective; fills {@link #rho} and {@link #flow}. */
         double cost() {
             Arrays.fill(rho, 0);
-            for (double[] f : flow) {
-                Arrays.fill(f, 0);
+            for (int m = 0; m < models.length; m++) {
+                Arrays.fill(flow[m], 0);
+                int n = 0;
+                for (int k = 0; k < nGpus; k++) {
+                    if (holds[m][k]) {
+                        replicaGpus[m][n++] = k;
+                    }
+                }
+                replicaCount[m] = n;
             }
             double penalty = 0;
             // Chunks interleaved across models, so no model gets first pick of every fast GPU.
@@ -258,10 +278,8 @@ public final class LatencyPlanner {
                     double chunk = rate[m] / CHUNKS;
                     int best = -1;
                     double bestCost = Double.POSITIVE_INFINITY;
-                    for (int k = 0; k < nGpus; k++) {
-                        if (!holds[m][k]) {
-                            continue;
-                        }
+                    for (int r = 0; r < replicaCount[m]; r++) {
+                        int k = replicaGpus[m][r];
                         double after = rho[k] + chunk * work[m][k] / gain[m];
                         double marginal = after >= SATURATION ? UNSERVED * after
                                 : work[m][k] * stretch(m, after) / (1 - after);
@@ -280,7 +298,8 @@ public final class LatencyPlanner {
             }
             double total = penalty;
             for (int m = 0; m < models.length; m++) {
-                for (int k = 0; k < nGpus; k++) {
+                for (int i = 0; i < replicaCount[m]; i++) {
+                    int k = replicaGpus[m][i];
                     if (flow[m][k] > 0) {
                         double r = rho[k];
                         double latency = r >= SATURATION ? UNSERVED * r : work[m][k] * stretch(m, r) / (1 - r);
@@ -295,6 +314,17 @@ public final class LatencyPlanner {
             return 1 + (batchStretch[m] - 1) * Math.min(1, utilisation);
         }
 
+        /** A GPU's type and the set of models it holds, as one number: equal for interchangeable GPUs. */
+        long signature(int k) {
+            long mask = 0;
+            for (int m = 0; m < models.length; m++) {
+                if (holds[m][k]) {
+                    mask |= 1L << m;
+                }
+            }
+            return mask * 4096 + gpuType[k];
+        }
+
         void improve() {
             int maxSteps = Math.max(models.length, (int) Math.ceil(MAX_STEPS_FACTOR * servers.size()) + models.length);
             for (int step = 0; step < maxSteps; step++) {
@@ -307,11 +337,16 @@ public final class LatencyPlanner {
                     if (rate[m] <= 0) {
                         continue;
                     }
+                    // GPUs of one type holding the same models are interchangeable for a load: try one of each.
+                    Set<Long> tried = new HashSet<>();
                     for (int k = 0; k < nGpus; k++) {
                         if (holds[m][k] || serverHolds(gpuServer[k], m)) {
                             continue;
                         }
                         if (canLoad(m, k)) {
+                            if (models.length <= MAX_MODELS_FOR_SYMMETRY && !tried.add(signature(k))) {
+                                continue;
+                            }
                             add(m, k);
                             double c = cost();
                             remove(m, k);

@@ -88,6 +88,7 @@ public final class Simulation {
     private final boolean[] routerDown;
     private final double[] detectedAt;
     private final int[][] inTransit;
+    private final DeploymentView[][] deployments;
     private final int[] transitTotal;
     private final double[][] busyAtLastTick;
     private final double[][] gpuUtil;
@@ -149,6 +150,7 @@ public final class Simulation {
         routerDown = new boolean[nServers];
         detectedAt = new double[nServers];
         inTransit = new int[nServers][nModels];
+        deployments = new DeploymentView[nServers][nModels];
         transitTotal = new int[nServers];
         busyAtLastTick = new double[nServers][];
         gpuUtil = new double[nServers][];
@@ -228,11 +230,22 @@ public final class Simulation {
                 eventSeconds, decisions, refusals);
     }
 
+    /** Loads a model on server {@code s}, keeping the router's index of deployments current. */
+    private void load(int s, ModelSpec m, int gpu, int slots, double share) {
+        deployments[s][setup.modelIndex(m.id())] = servers[s].load(m, gpu, slots, share);
+    }
+
+    /** The live deployment of model {@code m} on server {@code s}, or null; no map lookup per prompt. */
+    private DeploymentView deployment(int s, int m) {
+        DeploymentView d = deployments[s][m];
+        return d == null || d.removed() ? null : d;
+    }
+
     private double loadStatic(int s) {
         double longest = 0;
         for (Deployment d : setup.staticPlacement().deploymentsOf(setup.servers().get(s).id())) {
             ModelSpec m = models[setup.modelIndex(d.modelId())];
-            servers[s].load(m, d.gpuIndex(), d.concurrency(), d.shareWeight());
+            load(s, m, d.gpuIndex(), d.concurrency(), d.shareWeight());
             longest = Math.max(longest, LatencyLaws.loadSeconds(m, setup.servers().get(s).storageBytesPerSecond()));
         }
         return longest;
@@ -285,11 +298,11 @@ public final class Simulation {
             handBackWhenNoticed(i, s);
             return;
         }
-        DeploymentView d = e.deployment(models[m].id());
+        DeploymentView d = deployment(s, m);
         if (d == null && policy.coldStart()) {
             int gpu = policy.placement() == PlacementMode.ONDEMAND ? makeRoom(e, models[m]) : e.bestFitGpu(models[m]);
             if (gpu >= 0) {
-                e.load(models[m], gpu, concurrency[m], 1.0);
+                load(s, models[m], gpu, concurrency[m], 1.0);
             }
         }
         if (!e.submit(new Job(i, models[m], requests[i].size(), scheduler.now(), null))) {
@@ -592,7 +605,7 @@ public final class Simulation {
                         handBack((int) j.id(), s);
                     }
                 }
-                case LOAD -> e.load(m, a.gpuIndex(), a.concurrency(), a.shareWeight());
+                case LOAD -> load(s, m, a.gpuIndex(), a.concurrency(), a.shareWeight());
                 case RESIZE -> e.resize(a.modelId(), a.concurrency(), a.shareWeight());
             }
         }
@@ -668,13 +681,12 @@ public final class Simulation {
             BitSet ex = excluded.get(prompt);
             double now = scheduler.now();
             ModelSpec spec = models[m];
-            String id = spec.id();
             for (int s = 0; s < nServers; s++) {
                 if (routerDown[s] || (ex != null && ex.get(s))) {
                     continue;
                 }
                 EmulatedServer e = servers[s];
-                DeploymentView d = e.deployment(id);
+                DeploymentView d = deployment(s, m);
                 if (d != null) {
                     if (d.status() == DeploymentStatus.DRAINING) {
                         continue;
