@@ -24,6 +24,7 @@ import dev.edgeweave.core.latency.LatencyModel;
 import dev.edgeweave.core.model.ModelClass;
 import dev.edgeweave.core.model.ModelSpec;
 import dev.edgeweave.core.model.PromptSize;
+import dev.edgeweave.core.model.PromptSizeMean;
 import dev.edgeweave.core.placement.Deployment;
 import dev.edgeweave.core.placement.ModelDemand;
 import dev.edgeweave.core.placement.OnNodePacker;
@@ -512,30 +513,21 @@ public final class Simulation {
         double now = scheduler.now();
         // Demand over the trailing window: counts since the window's first arrival still inside it.
         double windowStart = Math.max(offset, now - EngineSetup.DEMAND_WINDOW_SECONDS);
-        int[] count = new int[nModels];
-        double[][] sums = new double[nModels][8];
+        PromptSizeMean[] sizes = new PromptSizeMean[nModels];
+        for (int m = 0; m < nModels; m++) {
+            sizes[m] = new PromptSizeMean();
+        }
         while (demandFrom < nextArrival && offset + arrivals.time(demandFrom) < windowStart) {
             demandFrom++;
         }
         for (int i = demandFrom; i < nextArrival; i++) {
-            int m = arrivals.model(i);
-            count[m]++;
-            PromptSize z = arrivals.size(i);
-            double[] s = sums[m];
-            s[0] += z.inputTokens();
-            s[1] += z.images();
-            s[2] += z.imagePixels();
-            s[3] += z.audioSeconds();
-            s[4] += z.outputTokens();
-            s[5] += z.steps();
-            s[6] += z.outputPixels();
-            s[7] += z.inputBytes();
+            sizes[arrivals.model(i)].add(arrivals.size(i));
         }
         double span = Math.max(1.0, now - windowStart);
         List<ModelDemand> demand = new ArrayList<>(nModels);
         for (int m = 0; m < nModels; m++) {
-            PromptSize typical = count[m] == 0 ? setup.mix().get(m).typical() : mean(sums[m], count[m]);
-            demand.add(new ModelDemand(models[m], count[m] / span, typical));
+            PromptSize typical = sizes[m].count() == 0 ? setup.mix().get(m).typical() : sizes[m].mean();
+            demand.add(new ModelDemand(models[m], sizes[m].count() / span, typical));
         }
         Set<String> down = new HashSet<>();
         for (int s = 0; s < nServers; s++) {
@@ -555,12 +547,6 @@ public final class Simulation {
                 }
             }
         }
-    }
-
-    private static PromptSize mean(double[] s, int count) {
-        return new PromptSize((int) Math.round(s[0] / count), (int) Math.round(s[1] / count),
-                Math.round(s[2] / count), s[3] / count, (int) Math.round(s[4] / count), (int) Math.round(s[5] / count),
-                Math.round(s[6] / count), Math.round(s[7] / count));
     }
 
     private Placement actualPlacement() {

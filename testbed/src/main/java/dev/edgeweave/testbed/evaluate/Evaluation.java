@@ -2,6 +2,7 @@ package dev.edgeweave.testbed.evaluate;
 
 import dev.edgeweave.core.model.ModelSpec;
 import dev.edgeweave.core.model.PromptSize;
+import dev.edgeweave.core.model.PromptSizeMean;
 import dev.edgeweave.core.placement.ModelDemand;
 import dev.edgeweave.testbed.engine.EngineSetup;
 import dev.edgeweave.testbed.engine.PolicySpec;
@@ -53,20 +54,9 @@ public final class Evaluation {
     }
 
     private static PromptSize mean(List<PromptSize> sizes) {
-        double[] s = new double[8];
-        for (PromptSize z : sizes) {
-            s[0] += z.inputTokens();
-            s[1] += z.images();
-            s[2] += z.imagePixels();
-            s[3] += z.audioSeconds();
-            s[4] += z.outputTokens();
-            s[5] += z.steps();
-            s[6] += z.outputPixels();
-            s[7] += z.inputBytes();
-        }
-        int n = Math.max(1, sizes.size());
-        return new PromptSize((int) Math.round(s[0] / n), (int) Math.round(s[1] / n), Math.round(s[2] / n), s[3] / n,
-                (int) Math.round(s[4] / n), (int) Math.round(s[5] / n), Math.round(s[6] / n), Math.round(s[7] / n));
+        PromptSizeMean mean = new PromptSizeMean();
+        sizes.forEach(mean::add);
+        return mean.mean();
     }
 
     public EngineSetup setup() {
