@@ -2,6 +2,8 @@ package dev.edgeweave.agents;
 
 import dev.edgeweave.core.model.ModelClass;
 import dev.edgeweave.core.routing.RoutingWeights;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,7 +19,7 @@ import java.util.Map;
 public record SchedulingSituation(double windowEnd, Map<ModelClass, ClassStats> classes, List<ServerLoad> servers,
                                   RoutingWeights current) {
     public SchedulingSituation {
-        classes = Map.copyOf(classes);
+        classes = classes.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(classes));
         servers = List.copyOf(servers);
     }
 }

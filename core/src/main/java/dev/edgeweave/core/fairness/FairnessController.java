@@ -14,15 +14,16 @@ import java.util.Map;
  * clamped to [{@link #MIN}, {@link #MAX}] and
  * renormalised to a geometric mean of 1, so weights say who yields to whom rather than drifting together.
  * The gain below 1 damps the loop: a window's noise moves weights a little, a persistent imbalance a lot.
- * Classes with fewer than {@code minSamples} prompts in the window keep their weight (no evidence).
+ * Classes with fewer than {@code minSamples} prompts behind their figure keep their weight (no evidence);
+ * the short-term agent's brain hands in slowdowns and counts accumulated over recent windows.
  *
  * <p>The same numbers give the long-term agent its priorities: a class's placement priority is its weight,
  * so the class that routing favours also gets more capacity and a larger share of the GPUs it shares.
  */
 public final class FairnessController {
 
-    public static final double MIN = 0.5;
-    public static final double MAX = 2.0;
+    public static final double MIN = 0.4;
+    public static final double MAX = 2.5;
 
     private final double gain;
     private final int minSamples;

@@ -29,7 +29,8 @@ import java.util.Set;
  * repeatedly, the single change that lowers the cost most — a load where memory allows, or, where it does
  * not, the eviction of a deployment whose model keeps another replica — as long as it lowers the cost by
  * the options' minimum improvement, at most {@link PlacementPlanner.Options#maxChangesPerServer()} changes per
- * server and {@link #MAX_STEPS_FACTOR} steps per server in all. With one change per server per period an
+ * server and at most {@code models + ⌈MAX_STEPS_FACTOR · servers⌉} changes in all (which bounds the
+ * planner's time on large cities). With one change per server per period an
  * eviction and the load it makes room for take two periods, as DESIGN.md's churn limit asks. Memory is never
  * exceeded.
  */

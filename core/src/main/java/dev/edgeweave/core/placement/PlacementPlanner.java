@@ -12,8 +12,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Which models each server holds (the long-term planning agent's optimizer, and the static placement every
- * baseline shares).
+ * The demand-proportional placement: the static placement every baseline shares (computed once per
+ * scenario, {@link #STATIC}), and the capacity that defines a scenario's load 1.0. The long-term agent's own
+ * placement is {@link LatencyPlanner}, which prices latency as well as utilisation; it takes its limits
+ * from {@link #DYNAMIC}.
  *
  * <p><b>Capacity model.</b> A replica of model {@code m} on a GPU of type {@code g} serves
  * {@code B_m / t_mg} prompts a second when busy, where {@code t_mg} is the batch-1 inference time of the
@@ -58,7 +60,7 @@ public final class PlacementPlanner {
 
     /** A placement computed once, from nothing: no churn limit, any improvement counts. */
     public static final Options STATIC = new Options(0.7, Integer.MAX_VALUE, 0.0, 4);
-    /** Re-planning every period from the current placement: one change per server, 10% improvement. */
+    /** Re-planning every period from the current placement: one change per server, 3% improvement. */
     public static final Options DYNAMIC = new Options(0.7, 1, 0.03, 4);
 
     private static final int LLM_CONCURRENCY = 8;

@@ -3,11 +3,9 @@ package dev.edgeweave.core.routing;
 import dev.edgeweave.core.city.NetworkPath;
 import dev.edgeweave.core.gpu.GpuType;
 import dev.edgeweave.core.latency.DeploymentReadiness;
-import dev.edgeweave.core.latency.LatencyBreakdown;
 import dev.edgeweave.core.latency.LatencyLaws;
 import dev.edgeweave.core.latency.LatencyModel;
 import dev.edgeweave.core.model.ModelSpec;
-import dev.edgeweave.core.model.PromptSize;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -19,10 +17,12 @@ import java.util.function.Supplier;
  * candidate view carries: the prompt runs at the deployment's share of its GPU (other models running there
  * take the rest), it is stretched by the batch it joins ({@link LatencyLaws#perPromptSlowdown} at
  * {@code running + 1} slots), and it waits only when every slot is taken:
- * {@code max(0, queued + running + 1 − concurrency) · meanService / concurrency}. A cold candidate
- * pays the full load time, a loading one its remaining ETA, so a cold start wins only when every holder is
- * further behind than a load. Excluded servers and servers at their queue cap are skipped. Ties go to the
- * lower server index, so the decision is a pure function of its inputs.
+ * {@code max(0, queued + running + 1 − concurrency) · meanService / concurrency}. A loading candidate pays
+ * its remaining ETA. A cold candidate (one that would load the model first) is considered only when no
+ * eligible server holds or is loading the model — after a failure took its last replica, say: a load
+ * disturbs the placement the long-term agent chose and costs the prompt tens of seconds that no queue in a
+ * placement sized for the demand should. Excluded servers and servers at their queue cap are skipped. Ties
+ * go to the lower server index, so the decision is a pure function of its inputs.
  *
  * <p>Allocation-free on the per-prompt path; the weights are read once per decision from the supplier, so
  * a new policy takes effect on the next prompt.
@@ -75,15 +75,6 @@ public final class EdgeweaveRouter implements Router {
         }
         Integer cap = w.maxQueued().get(server);
         return cap == null || c.queued(i) < cap;
-    }
-
-    /** The unweighted prediction for candidate {@code i}: what the chosen server is expected to deliver. */
-    public static LatencyBreakdown predict(RouteRequest request, Candidates c, int i) {
-        NetworkPath path = c.path(i);
-        PromptSize size = request.size();
-        return new LatencyBreakdown(LatencyModel.uplinkSeconds(size, path), path.rttSeconds(),
-                queueSeconds(request, c, i), loadWaitSeconds(request.model(), c, i), inferenceSeconds(request, c, i),
-                LatencyModel.downlinkSeconds(request.model(), size, path));
     }
 
     static double networkSeconds(RouteRequest r, Candidates c, int i) {

@@ -1,7 +1,7 @@
 package dev.edgeweave.core.routing;
 
 import dev.edgeweave.core.model.ModelClass;
-import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
@@ -44,7 +44,9 @@ public record RoutingWeights(Map<ModelClass, Double> classWeights, Set<String> e
                 throw new IllegalArgumentException("queue cap of " + s + " must be >= 0, was " + q);
             }
         });
-        classWeights = classWeights.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(classWeights));
+        // An unmodifiable EnumMap keeps the classes in their declared order (Map.copyOf would not).
+        classWeights = classWeights.isEmpty() ? Map.of()
+                : Collections.unmodifiableMap(new EnumMap<>(classWeights));
         excluded = Set.copyOf(excluded);
         maxQueued = Map.copyOf(maxQueued);
     }
@@ -52,14 +54,6 @@ public record RoutingWeights(Map<ModelClass, Double> classWeights, Set<String> e
     /** The weight of {@code c}, 1 when unset. */
     public double weight(ModelClass c) {
         return classWeights.getOrDefault(c, 1.0);
-    }
-
-    /** The weights as an array indexed by {@link ModelClass#ordinal()}, for the per-prompt path. */
-    public double[] weightArray() {
-        double[] w = new double[ModelClass.values().length];
-        Arrays.fill(w, 1.0);
-        classWeights.forEach((c, v) -> w[c.ordinal()] = v);
-        return w;
     }
 
     /** A copy with new class weights. */

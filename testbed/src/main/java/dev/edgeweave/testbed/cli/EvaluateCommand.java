@@ -59,8 +59,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             completionCandidates = BuiltIns.class)
     String scenario;
 
-    @Option(names = "--seeds", defaultValue = "5", description = "Runs seeds 1..N. Default: ${DEFAULT-VALUE}.")
-    int seeds;
+    @Option(names = "--seeds", description = "Runs seeds 1..N. Default: as many as the scenario lists (5 for the bundled ones).")
+    Integer seeds;
 
     @Option(names = "--policies", defaultValue = "all",
             description = "all, or a comma-separated list of: edgeweave, edgeweave/router-only, edgeweave/no-fairness, "
@@ -110,19 +110,25 @@ public final class EvaluateCommand implements Callable<Integer> {
         for (String f : fail) {
             failures.add(FailureEvent.parse(f));
         }
+        if (failures.size() + (shift == null ? 0 : 1) > 1) {
+            throw new IllegalArgumentException("one event per evaluation: a --fail or a --shift, since the recovery "
+                    + "time is measured from the event");
+        }
         ScenarioLoader loader = new ScenarioLoader();
         Scenario sc = loader.load(scenario);
+        int seedCount = seeds != null ? seeds : sc.seeds().size();
+        validateEvents(sc, failures);
         WorkloadGenerator generator = WorkloadGenerator.forScenario(sc, Optional.ofNullable(trace));
         Evaluation evaluation = new Evaluation(sc, generator);
-        EvaluationOptions options = new EvaluationOptions(scenario, seeds, Policies.parse(policies),
+        EvaluationOptions options = new EvaluationOptions(scenario, seedCount, Policies.parse(policies),
                 Optional.ofNullable(trace), load, failures, shift == null ? OptionalDouble.empty() : OptionalDouble.of(shift),
                 threads == null ? Runtime.getRuntime().availableProcessors() : threads);
         EngineSetup setup = evaluation.setup();
         err.printf(Locale.ROOT, "%s: %d servers, %d models; capacity %.2f prompts/s, load 1.0 = %.2f prompts/s; "
                         + "%d policies x %d seeds at load %.2f%n", sc.name(), setup.servers().size(), setup.models().size(),
-                setup.capacity(), evaluation.referenceRate(), options.policies().size(), seeds, load);
+                setup.capacity(), evaluation.referenceRate(), options.policies().size(), seedCount, load);
 
-        int runs = options.policies().size() * seeds;
+        int runs = options.policies().size() * seedCount;
         Progress progress = new Progress(err, "evaluate", runs);
         Map<String, List<RunResult>> results = evaluation.run(options, progress::update);
 
@@ -137,18 +143,22 @@ public final class EvaluateCommand implements Callable<Integer> {
 
         Path dir = out != null ? out : Path.of("target", "evaluate", sc.name());
         Files.createDirectories(dir);
-        double wall = (System.nanoTime() - start) / 1e9;
         long prompts = results.values().iterator().next().get(0).size();
-        SummaryHeader header = new SummaryHeader(sc.name(), scenarioSha256(loader, scenario), gitCommit(), seeds,
-                load, prompts, wall);
-        SummaryJson.write(dir.resolve("summary.json"), header, summaries);
+        String sha = scenarioSha256(loader, scenario);
+        String commit = gitCommit();
         List<RunResult> seedOne = new ArrayList<>();
         results.values().forEach(rs -> seedOne.add(rs.get(0)));
-        Report.write(dir, new ReportInput(sc.name(), parameters(header, sc, evaluation, failures), summaries, seedOne,
-                sweepResult));
+        // The report states the work done before it was written; summary.json, written last, the whole of it.
+        SummaryHeader partial = new SummaryHeader(sc.name(), sha, commit, seedCount, load, prompts,
+                (System.nanoTime() - start) / 1e9);
+        Report.write(dir, new ReportInput(sc.name(), parameters(partial, sc, evaluation, generator, failures),
+                summaries, seedOne, sweepResult));
         if (csv) {
             writeCsv(dir, results, setup, classOfModel);
         }
+        SummaryHeader header = new SummaryHeader(sc.name(), sha, commit, seedCount, load, prompts,
+                (System.nanoTime() - start) / 1e9);
+        SummaryJson.write(dir.resolve("summary.json"), header, summaries);
         PrintWriter stdout = spec.commandLine().getOut();
         printTable(stdout, summaries);
         stdout.printf(Locale.ROOT, "wrote %s (summary.json, report.md, charts%s) in %.1f s%n",
@@ -196,7 +206,29 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
     }
 
-    private static String parameters(SummaryHeader h, Scenario sc, Evaluation ev, List<FailureEvent> failures) {
+    /** Refuses a failure of a server the scenario lacks, or one at or after the end of the workload. */
+    private void validateEvents(Scenario sc, List<FailureEvent> failures) {
+        for (FailureEvent f : failures) {
+            boolean known = FailureEvent.BUSIEST.equals(f.node())
+                    || sc.city().servers().stream().anyMatch(x -> x.id().equals(f.node()));
+            if (!known) {
+                throw new IllegalArgumentException("--fail names server '" + f.node() + "', which scenario "
+                        + sc.name() + " does not have (it has " + sc.city().servers().stream().map(x -> x.id()).toList()
+                        + ", or use 'busiest')");
+            }
+            if (!sc.horizon().byPrompts() && f.atSeconds() >= sc.horizon().seconds()) {
+                throw new IllegalArgumentException("--fail at " + f.atSeconds() + " s is not before the end of "
+                        + sc.name() + "'s workload (" + sc.horizon().seconds() + " s)");
+            }
+        }
+        if (shift != null && !sc.horizon().byPrompts() && shift >= sc.horizon().seconds()) {
+            throw new IllegalArgumentException("--shift at " + shift + " s is not before the end of " + sc.name()
+                    + "'s workload (" + sc.horizon().seconds() + " s)");
+        }
+    }
+
+    private String parameters(SummaryHeader h, Scenario sc, Evaluation ev, WorkloadGenerator generator,
+                              List<FailureEvent> failures) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "- scenario `%s` (sha256 `%s`), commit `%s`%n", sc.name(), h.scenarioSha256(),
                 h.gitCommit()));
@@ -206,7 +238,18 @@ public final class EvaluateCommand implements Callable<Integer> {
         b.append(String.format(Locale.ROOT, "- seeds 1..%d, %d prompts in seed 1, wall %.1f s%n", h.seeds(), h.prompts(),
                 h.wallSeconds()));
         for (FailureEvent f : failures) {
-            b.append(String.format(Locale.ROOT, "- failure: %s at %.0f s%n", f.node(), f.atSeconds()));
+            b.append(String.format(Locale.ROOT, "- failure: %s at %.0f s%s%n", f.node(), f.atSeconds(),
+                    Double.isInfinite(f.downForSeconds()) ? ", for the rest of the run"
+                            : String.format(Locale.ROOT, ", back up after %.0f s", f.downForSeconds())));
+        }
+        if (shift != null) {
+            b.append(String.format(Locale.ROOT, "- shift at %.0f s: class mix and hot access points move; base rate "
+                    + "x %.3f to keep the offered GPU work%n", shift, generator.shiftRateFactor()));
+        }
+        if (generator.trace() != null) {
+            b.append(String.format(Locale.ROOT, "- chat trace `%s`: %d rows read, %d malformed rows skipped, %d "
+                            + "timestamps clamped forward%n", generator.trace().file(), generator.trace().rows(),
+                    generator.trace().skipped(), generator.trace().clampedBackwards()));
         }
         return b.toString();
     }
@@ -231,7 +274,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     /** The commit the code runs from: {@code git rev-parse HEAD}, or {@code unknown}. */
     static String gitCommit() {
         try {
-            Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+            ProcessBuilder pb = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true);
+            String root = System.getProperty("edgeweave.root");
+            if (root != null) {
+                pb.directory(new java.io.File(root));
+            }
+            Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes()).trim();
             return p.waitFor() == 0 && out.matches("[0-9a-f]{40}") ? out : "unknown";
         } catch (IOException e) {

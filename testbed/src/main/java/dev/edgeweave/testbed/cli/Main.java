@@ -1,5 +1,7 @@
 package dev.edgeweave.testbed.cli;
 
+import dev.edgeweave.testbed.scenario.ScenarioException;
+import dev.edgeweave.testbed.workload.TraceException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,7 +22,16 @@ public final class Main implements Runnable {
     /** The command line, with its error handling: a failure prints {@code edgeweave: <reason>} and exits 1. */
     public static CommandLine commandLine() {
         return new CommandLine(new Main()).setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("edgeweave: " + e.getMessage());
+            if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                    || e instanceof ScenarioException || e instanceof TraceException
+                    || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException) {
+                // Bad input or a file that cannot be read: the message says what and where.
+                cmd.getErr().println("edgeweave: " + e.getMessage());
+            } else {
+                // Anything else is a bug: the whole trace, for the report.
+                cmd.getErr().println("edgeweave: unexpected " + e);
+                e.printStackTrace(cmd.getErr());
+            }
             return 1;
         });
     }

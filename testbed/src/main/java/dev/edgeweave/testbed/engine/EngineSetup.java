@@ -25,7 +25,6 @@ public final class EngineSetup {
     public static final int MAX_ATTEMPTS = 3;
     public static final double HEARTBEAT_SECONDS = 1.0;
     public static final int MISSED_HEARTBEATS = 3;
-    public static final double KEEP_ALIVE_SECONDS = 300.0;
     public static final double SHORT_PERIOD_SECONDS = 10.0;
     public static final double LONG_PERIOD_SECONDS = 60.0;
     public static final double DEMAND_WINDOW_SECONDS = 300.0;

@@ -6,6 +6,8 @@ import dev.edgeweave.agents.ClassStats;
 import dev.edgeweave.agents.DeploymentDecision;
 import dev.edgeweave.agents.DeploymentSituation;
 import dev.edgeweave.agents.Guard;
+import dev.edgeweave.agents.LongTermPlanningAgent;
+import dev.edgeweave.agents.OnNodeDeploymentAgent;
 import dev.edgeweave.agents.GuardedAgent;
 import dev.edgeweave.agents.OptimizerDeploymentBrain;
 import dev.edgeweave.agents.OptimizerPlanningBrain;
@@ -15,6 +17,7 @@ import dev.edgeweave.agents.PlanningSituation;
 import dev.edgeweave.agents.SchedulingDecision;
 import dev.edgeweave.agents.SchedulingSituation;
 import dev.edgeweave.agents.ServerLoad;
+import dev.edgeweave.agents.ShortTermSchedulingAgent;
 import dev.edgeweave.core.city.EdgeServer;
 import dev.edgeweave.core.city.NetworkPath;
 import dev.edgeweave.core.gpu.GpuType;
@@ -27,6 +30,7 @@ import dev.edgeweave.core.model.PromptSize;
 import dev.edgeweave.core.model.PromptSizeMean;
 import dev.edgeweave.core.placement.Deployment;
 import dev.edgeweave.core.placement.ModelDemand;
+import dev.edgeweave.core.placement.OnDemandLoading;
 import dev.edgeweave.core.placement.OnNodePacker;
 import dev.edgeweave.core.placement.Placement;
 import dev.edgeweave.core.placement.PlacementPlanner;
@@ -194,15 +198,15 @@ public final class Simulation {
         offset = Math.ceil(warmup) + 1;
         if (policy.placement() == PlacementMode.AGENTS) {
             Guard guard = new Guard(setup.catalog(), PlacementPlanner.DYNAMIC.maxChangesPerServer());
-            OptimizerPlanningBrain planning = new OptimizerPlanningBrain();
-            OptimizerDeploymentBrain deployment = new OptimizerDeploymentBrain(setup.catalog());
+            LongTermPlanningAgent planning = new OptimizerPlanningBrain();
+            OnNodeDeploymentAgent deployment = new OptimizerDeploymentBrain(setup.catalog());
             longTerm = new GuardedAgent<>(planning::decide, Brain.OPTIMIZER, planning::decide, guard::check);
             onNode = new GuardedAgent<>(deployment::decide, Brain.OPTIMIZER, deployment::decide, guard::check);
             scheduler.schedule(offset + EngineSetup.LONG_PERIOD_SECONDS, this::longTermTick);
         }
         if (policy.fairness()) {
             Guard guard = new Guard(setup.catalog(), PlacementPlanner.DYNAMIC.maxChangesPerServer());
-            OptimizerSchedulingBrain scheduling = new OptimizerSchedulingBrain();
+            ShortTermSchedulingAgent scheduling = new OptimizerSchedulingBrain();
             shortTerm = new GuardedAgent<>(scheduling::decide, Brain.OPTIMIZER, scheduling::decide, guard::check);
         }
         scheduler.schedule(offset + EngineSetup.SHORT_PERIOD_SECONDS, this::shortTick);
@@ -213,7 +217,7 @@ public final class Simulation {
             scheduler.schedule(offset + f.atSeconds(), () -> fail(f));
         }
         if (n > 0) {
-            scheduler.schedule(offset + arrivals.time(0), this::arrive);
+            scheduler.scheduleAt(offset + arrivals.time(0), this::arrive);
         }
         scheduler.run();
         double[] arrival = new double[n];
@@ -264,7 +268,7 @@ public final class Simulation {
                 LatencyLaws.referenceInferenceSeconds(models[m], size));
         route(i);
         if (nextArrival < n) {
-            scheduler.schedule(offset + arrivals.time(nextArrival) - scheduler.now(), this::arrive);
+            scheduler.scheduleAt(offset + arrivals.time(nextArrival), this::arrive);
         }
     }
 
@@ -301,9 +305,17 @@ public final class Simulation {
         }
         DeploymentView d = deployment(s, m);
         if (d == null && policy.coldStart()) {
-            int gpu = policy.placement() == PlacementMode.ONDEMAND ? makeRoom(e, models[m]) : e.bestFitGpu(models[m]);
+            int gpu = policy.placement() == PlacementMode.ONDEMAND
+                    ? OnDemandLoading.makeRoom(e, models[m], v -> inTransitTo(e, v)) : e.bestFitGpu(models[m]);
             if (gpu >= 0) {
                 load(s, models[m], gpu, concurrency[m], 1.0);
+                if (policy.placement() == PlacementMode.AGENTS && targets.containsKey(s)) {
+                    // The on-node agent adopts a load the router asked for, so its next pass keeps it; the
+                    // planner sees it in the placement in force from then on.
+                    List<Deployment> adopted = new ArrayList<>(targets.get(s));
+                    adopted.add(new Deployment(models[m].id(), gpu, concurrency[m]));
+                    targets.put(s, adopted);
+                }
             }
         }
         if (!e.submit(new Job(i, models[m], requests[i].size(), scheduler.now(), null))) {
@@ -350,42 +362,17 @@ public final class Simulation {
         done++;
     }
 
-    /** Ollama: evict least recently used idle models until the model fits; the GPU, or -1. */
-    private int makeRoom(EmulatedServer e, ModelSpec m) {
-        int gpu = e.bestFitGpu(m);
-        if (gpu >= 0) {
-            return gpu;
-        }
-        for (int g = 0; g < e.gpuCount(); g++) {
-            long reclaimable = e.freeMemoryBytes(g);
-            List<DeploymentView> idle = new ArrayList<>();
-            for (DeploymentView d : e.deployments()) {
-                if (d.gpuIndex() == g && d.status() == DeploymentStatus.READY && d.queued() == 0 && d.running() == 0
-                        && inTransit[e.serverIndex()][setup.modelIndex(d.modelId())] == 0) {
-                    idle.add(d);
-                    reclaimable += d.memoryBytes();
-                }
-            }
-            if (reclaimable < m.memoryBytes()) {
-                continue;
-            }
-            idle.sort((a, b) -> Double.compare(a.lastUsedAt(), b.lastUsedAt()));
-            for (DeploymentView d : idle) {
-                if (e.freeMemoryBytes(g) >= m.memoryBytes()) {
-                    break;
-                }
-                e.unload(d.modelId());
-            }
-            if (e.freeMemoryBytes(g) >= m.memoryBytes()) {
-                return g;
-            }
-        }
-        return -1;
+    /** Whether prompts are on their way to this deployment (the router's knowledge, not the server's). */
+    private boolean inTransitTo(EmulatedServer e, DeploymentView d) {
+        return inTransit[e.serverIndex()][setup.modelIndex(d.modelId())] > 0;
     }
 
     // ---- failures -----------------------------------------------------------------------------------------
 
     private void fail(FailureEvent f) {
+        if (finished()) {
+            return;
+        }
         int s = resolve(f.node());
         List<Job> lost = servers[s].fail();
         double noticed = EngineSetup.MISSED_HEARTBEATS * EngineSetup.HEARTBEAT_SECONDS;
@@ -402,13 +389,21 @@ public final class Simulation {
             scheduler.schedule(noticed, () -> handBack(i, s));
         }
         if (!Double.isInfinite(f.downForSeconds())) {
-            scheduler.schedule(f.downForSeconds(), () -> recover(s));
+            // Back up no earlier than the failure was noticed, so the two never cross.
+            scheduler.schedule(Math.max(f.downForSeconds(), noticed), () -> recover(s));
         }
     }
 
     private void recover(int s) {
         servers[s].recover();
-        scheduler.schedule(EngineSetup.HEARTBEAT_SECONDS, () -> routerDown[s] = false);
+        targets.remove(s);
+        scheduler.schedule(EngineSetup.HEARTBEAT_SECONDS, () -> {
+            routerDown[s] = false;
+            if (longTerm != null) {
+                // A server back up is planned for at once, like one going down.
+                plan();
+            }
+        });
         if (policy.placement() != PlacementMode.AGENTS) {
             loadStatic(s);
         }
@@ -529,9 +524,10 @@ public final class Simulation {
             PromptSize typical = sizes[m].count() == 0 ? setup.mix().get(m).typical() : sizes[m].mean();
             demand.add(new ModelDemand(models[m], sizes[m].count() / span, typical));
         }
+        // The planner knows what the heartbeats tell: a server is down once its failure is noticed.
         Set<String> down = new HashSet<>();
         for (int s = 0; s < nServers; s++) {
-            if (routerDown[s] || !servers[s].up()) {
+            if (routerDown[s]) {
                 down.add(setup.servers().get(s).id());
             }
         }
@@ -552,7 +548,7 @@ public final class Simulation {
     private Placement actualPlacement() {
         Map<String, List<Deployment>> byServer = new LinkedHashMap<>();
         for (int s = 0; s < nServers; s++) {
-            if (!servers[s].up()) {
+            if (routerDown[s]) {
                 continue;
             }
             List<Deployment> list = new ArrayList<>();
@@ -600,14 +596,9 @@ public final class Simulation {
     private void keepAliveTick() {
         double now = scheduler.now();
         for (EmulatedServer e : servers) {
-            if (!e.up()) {
-                continue;
-            }
-            for (DeploymentView d : List.copyOf(e.deployments())) {
-                if (d.status() == DeploymentStatus.READY && d.queued() == 0 && d.running() == 0
-                        && inTransit[e.serverIndex()][setup.modelIndex(d.modelId())] == 0
-                        && now - d.lastUsedAt() >= EngineSetup.KEEP_ALIVE_SECONDS) {
-                    e.unload(d.modelId());
+            if (e.up()) {
+                for (String model : OnDemandLoading.expired(e, now, v -> inTransitTo(e, v))) {
+                    e.unload(model);
                 }
             }
         }
@@ -686,7 +677,7 @@ public final class Simulation {
                 } else if (policy.coldStart()) {
                     int g = e.bestFitGpu(spec);
                     if (g < 0 && policy.placement() == PlacementMode.ONDEMAND) {
-                        g = reclaimableGpu(e, spec);
+                        g = OnDemandLoading.reclaimableGpu(e, spec, v -> inTransitTo(e, v));
                     }
                     if (g >= 0) {
                         server[n] = s;
@@ -698,22 +689,6 @@ public final class Simulation {
                     }
                 }
             }
-        }
-
-        private int reclaimableGpu(EmulatedServer e, ModelSpec m) {
-            for (int g = 0; g < e.gpuCount(); g++) {
-                long reclaimable = e.freeMemoryBytes(g);
-                for (DeploymentView d : e.deployments()) {
-                    if (d.gpuIndex() == g && d.status() == DeploymentStatus.READY && d.queued() == 0
-                            && d.running() == 0) {
-                        reclaimable += d.memoryBytes();
-                    }
-                }
-                if (reclaimable >= m.memoryBytes()) {
-                    return g;
-                }
-            }
-            return -1;
         }
 
         @Override public int size() { return n; }

@@ -37,8 +37,4 @@ public record EvaluationOptions(String scenario, int seeds, List<PolicySpec> pol
         failures = List.copyOf(failures);
         threads = Math.max(1, threads);
     }
-
-    public EvaluationOptions withLoad(double newLoad) {
-        return new EvaluationOptions(scenario, seeds, policies, trace, newLoad, failures, shiftAt, threads);
-    }
 }

@@ -121,7 +121,11 @@ class EvaluateCommandTest {
                         "edgeweave: --fail takes NODE@SECONDS or NODE@SECONDS+DOWN, e.g. edge-3@900 or busiest@900+300; "
                                 + "got 'nonsense'"),
                 Arguments.of(List.of("--fail", "edge-99@900"),
-                        "edgeweave: --fail names server 'edge-99', which the scenario does not have"),
+                        "edgeweave: --fail names server 'edge-99', which scenario bristol-7 does not have"),
+                Arguments.of(List.of("--fail", "edge-1@5000"),
+                        "edgeweave: --fail at 5000.0 s is not before the end of bristol-7's workload (1800.0 s)"),
+                Arguments.of(List.of("--fail", "busiest@900", "--shift", "900"),
+                        "edgeweave: one event per evaluation: a --fail or a --shift"),
                 Arguments.of(List.of("--scenario", "no/such/scenario.yaml"),
                         "edgeweave: no/such/scenario.yaml:0:0: cannot read the scenario file: "));
     }

@@ -37,8 +37,8 @@ class SummaryJsonTest {
     }
 
     @Test
-    void writesTheAgreedShape() throws IOException {
-        Path file = Files.createTempFile("summary", ".json");
+    void writesTheAgreedShape(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("summary.json");
         SummaryJson.write(file, HEADER, rows());
         JsonNode root = new ObjectMapper().readTree(file.toFile());
 
@@ -72,8 +72,8 @@ class SummaryJsonTest {
     }
 
     @Test
-    void readsBackWhatItWrote() throws IOException {
-        Path file = Files.createTempFile("summary", ".json");
+    void readsBackWhatItWrote(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("summary.json");
         SummaryJson.write(file, HEADER, rows());
         SummaryFile back = SummaryJson.read(file);
 
