@@ -24,6 +24,7 @@ import dev.edgeweave.v1.NodeState;
 import dev.edgeweave.v1.Placement;
 import dev.edgeweave.v1.Prompt;
 import dev.edgeweave.v1.PromptCompletion;
+import dev.edgeweave.v1.PromptLedgerEntry;
 import dev.edgeweave.v1.PromptRejection;
 import dev.edgeweave.v1.PromptSizes;
 import dev.edgeweave.v1.ReasonCode;
@@ -67,7 +68,7 @@ public final class SampleRecords {
                 .build();
     }
 
-    /** One valid record of each of the twelve top-level types. */
+    /** One valid record of each top-level type. */
     public static List<SpecificRecord> all() {
         Prompt p = prompt("p-1", "llama-3.1-8b-instruct").build();
         Prompt byRef = prompt("p-2", "qwen2.5-vl-7b")
@@ -136,6 +137,9 @@ public final class SampleRecords {
                         .setRationale("speech demand doubled").setBrain(BrainKind.OPTIMIZER)
                         .setFallbackReason("llm answer failed the guard: memory").setDecisionMillis(3.2)
                         .setGuardVerdict(GuardVerdict.REPLACED).setGuardFindings(List.of("edge-2 memory over"))
-                        .build());
+                        .build(),
+                PromptLedgerEntry.newBuilder().setPrompt(p).setModelClass(ModelClass.CHAT).setAttempt(2).setNodeId("edge-3").setAcceptedAt(T0)
+                        .setDispatchedAt(T0.plusSeconds(3)).setAttemptDeadline(T0.plusSeconds(60))
+                        .setPredicted(breakdown()).setExcludedNodeIds(List.of("edge-1")).build());
     }
 }

@@ -3,6 +3,7 @@ package dev.edgeweave.core.routing;
 import dev.edgeweave.core.city.NetworkPath;
 import dev.edgeweave.core.gpu.GpuType;
 import dev.edgeweave.core.latency.DeploymentReadiness;
+import dev.edgeweave.core.latency.LatencyBreakdown;
 import dev.edgeweave.core.latency.LatencyLaws;
 import dev.edgeweave.core.latency.LatencyModel;
 import dev.edgeweave.core.model.ModelSpec;
@@ -75,6 +76,14 @@ public final class EdgeweaveRouter implements Router {
         }
         Integer cap = w.maxQueued().get(server);
         return cap == null || c.queued(i) < cap;
+    }
+
+    /** The unweighted prediction for candidate {@code i}: what the chosen server is expected to deliver. */
+    public static LatencyBreakdown predict(RouteRequest request, Candidates c, int i) {
+        NetworkPath path = c.path(i);
+        return new LatencyBreakdown(LatencyModel.uplinkSeconds(request.size(), path), path.rttSeconds(),
+                queueSeconds(request, c, i), loadWaitSeconds(request.model(), c, i), inferenceSeconds(request, c, i),
+                LatencyModel.downlinkSeconds(request.model(), request.size(), path));
     }
 
     static double networkSeconds(RouteRequest r, Candidates c, int i) {

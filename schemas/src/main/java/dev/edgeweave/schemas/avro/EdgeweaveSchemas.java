@@ -8,6 +8,7 @@ import dev.edgeweave.v1.LinkSample;
 import dev.edgeweave.v1.NodeState;
 import dev.edgeweave.v1.Prompt;
 import dev.edgeweave.v1.PromptCompletion;
+import dev.edgeweave.v1.PromptLedgerEntry;
 import dev.edgeweave.v1.PromptRejection;
 import dev.edgeweave.v1.RoutedPrompt;
 import dev.edgeweave.v1.RoutingPolicy;
@@ -36,7 +37,7 @@ public final class EdgeweaveSchemas implements SchemaStore {
     /** The namespace of the major version this code reads and writes. */
     public static final String NAMESPACE = AvroSettings.RECORD_PACKAGE;
 
-    /** Every top-level record of the contract (one per topic value type). */
+    /** Every top-level record of the contract: one per topic value type, and the scheduler's ledger entry. */
     public static final List<Schema> RECORDS = List.of(
             Prompt.getClassSchema(),
             RoutedPrompt.getClassSchema(),
@@ -49,7 +50,8 @@ public final class EdgeweaveSchemas implements SchemaStore {
             WindowSummary.getClassSchema(),
             DeploymentPlan.getClassSchema(),
             DeploymentCommand.getClassSchema(),
-            AgentDecision.getClassSchema());
+            AgentDecision.getClassSchema(),
+            PromptLedgerEntry.getClassSchema());
 
     private static final EdgeweaveSchemas SHARED = new EdgeweaveSchemas();
 

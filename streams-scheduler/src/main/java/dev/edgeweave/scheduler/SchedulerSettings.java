@@ -1,0 +1,38 @@
+package dev.edgeweave.scheduler;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What the scheduler's topology is configured with (DESIGN.md, "Defaults"). Every duration is city time.
+ *
+ * @param maxAttempts          attempts per prompt before it is rejected {@code RETRIES_EXHAUSTED} (3)
+ * @param heartbeatTimeout     a server whose last heartbeat is older is down: 3 missed 1-second heartbeats
+ * @param attemptTimeoutFactor an attempt still without a result after this many times
+ *                             {@code max(SLO, predicted latency)} is given up and the prompt routed again; it
+ *                             catches a server that is up but has lost the prompt
+ * @param duplicateRetention   how long accepted prompt ids are remembered to refuse duplicates (24 h)
+ * @param punctuateEvery       how often the ledger is scanned for stale servers and overdue attempts
+ */
+public record SchedulerSettings(int maxAttempts, Duration heartbeatTimeout, double attemptTimeoutFactor,
+                                Duration duplicateRetention, Duration punctuateEvery) {
+
+    public static final SchedulerSettings DEFAULTS = new SchedulerSettings(3, Duration.ofSeconds(3), 3.0,
+            Duration.ofHours(24), Duration.ofSeconds(1));
+
+    public SchedulerSettings {
+        Objects.requireNonNull(heartbeatTimeout, "heartbeatTimeout");
+        Objects.requireNonNull(duplicateRetention, "duplicateRetention");
+        Objects.requireNonNull(punctuateEvery, "punctuateEvery");
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be >= 1, was " + maxAttempts);
+        }
+        if (!(attemptTimeoutFactor >= 1) || Double.isInfinite(attemptTimeoutFactor)) {
+            throw new IllegalArgumentException("attemptTimeoutFactor must be finite and >= 1, was " + attemptTimeoutFactor);
+        }
+        if (heartbeatTimeout.isNegative() || heartbeatTimeout.isZero() || punctuateEvery.isNegative()
+                || punctuateEvery.isZero() || duplicateRetention.isNegative() || duplicateRetention.isZero()) {
+            throw new IllegalArgumentException("durations must be > 0");
+        }
+    }
+}
