@@ -35,7 +35,11 @@ public final class CityState {
     private final GpuCatalog gpus;
     private final Set<String> knownNodes;
     private final Map<String, NodeView> nodes = new ConcurrentHashMap<>();
-    private final Map<String, NetworkPath> links = new ConcurrentHashMap<>();
+    // Measured links by source, then target: a router asks for every server from one access point, and two
+    // look-ups of ids whose hashes are cached cost less than building and hashing a "from/to" key per server.
+    private final Map<String, Map<String, NetworkPath>> linksFrom = new ConcurrentHashMap<>();
+    /** The source and target of each link key, for a tombstone (which carries only the key). */
+    private final Map<String, String[]> linkEnds = new ConcurrentHashMap<>();
     private volatile RoutingWeights weights = RoutingWeights.NEUTRAL;
     private volatile long policyVersion = Long.MIN_VALUE;
     private volatile NodeView[] snapshot = new NodeView[0];
@@ -84,7 +88,13 @@ public final class CityState {
      */
     public void update(String key, LinkSample sample) {
         if (sample == null) {
-            links.remove(key);
+            String[] ends = linkEnds.remove(key);
+            if (ends != null) {
+                Map<String, NetworkPath> row = linksFrom.get(ends[0]);
+                if (row != null) {
+                    row.remove(ends[1]);
+                }
+            }
             return;
         }
         if (!key.equals(Topics.linkKey(sample.getFromId(), sample.getToId()))) {
@@ -94,8 +104,10 @@ public final class CityState {
         if (!(sample.getRttMillis() >= 0) || !(sample.getUplinkMbps() > 0) || !(sample.getDownlinkMbps() > 0)) {
             throw new IllegalArgumentException("link sample " + key + " has an RTT < 0 or a throughput <= 0");
         }
-        links.put(key, NetworkPath.measured(sample.getRttMillis() / 1000.0, sample.getUplinkMbps() * 1e6,
-                sample.getDownlinkMbps() * 1e6));
+        NetworkPath path = NetworkPath.measured(sample.getRttMillis() / 1000.0, sample.getUplinkMbps() * 1e6,
+                sample.getDownlinkMbps() * 1e6);
+        linksFrom.computeIfAbsent(sample.getFromId(), k -> new ConcurrentHashMap<>()).put(sample.getToId(), path);
+        linkEnds.put(key, new String[] {sample.getFromId(), sample.getToId()});
     }
 
     /**
@@ -142,9 +154,15 @@ public final class CityState {
         return snapshot;
     }
 
-    /** The measured path of a link, or null. */
-    NetworkPath link(String fromId, String toId) {
-        return links.get(Topics.linkKey(fromId, toId));
+    /** The measured paths from {@code fromId}, by target server id; null when none was measured. */
+    Map<String, NetworkPath> linksFrom(String fromId) {
+        Map<String, NetworkPath> row = linksFrom.get(fromId);
+        return row == null || row.isEmpty() ? null : row;
+    }
+
+    /** The server's latest state, or null. */
+    NodeView node(String nodeId) {
+        return nodes.get(nodeId);
     }
 
     /** Server ids, for tests and health. */

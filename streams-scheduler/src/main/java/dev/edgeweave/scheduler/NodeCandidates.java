@@ -10,7 +10,6 @@ import dev.edgeweave.v1.DeploymentState;
 import dev.edgeweave.v1.DeploymentStatus;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.ToIntBiFunction;
 
 /**
  * The candidates of one prompt, built from the {@link CityState}: every server whose heartbeat is fresh and
@@ -27,19 +26,19 @@ final class NodeCandidates implements Candidates {
     private DeploymentReadiness[] readiness = new DeploymentReadiness[0];
     private NetworkPath[] path = new NetworkPath[0];
     private int[] delta = new int[0];
+    private int[] deltaTotal = new int[0];
     private double[] distance = new double[0];
     private int n;
     private ModelSpec model;
 
     /**
-     * Fills the view for a prompt of {@code model} from {@code accessPointId} at {@code now}.
+     * Fills the view for a prompt of {@code model} at {@code now}.
      *
-     * @param network  the network path and distance from the prompt's access point to a server
-     * @param deltaOf  prompts this instance dispatched to (server, model) since the server's last state
+     * @param nodes   the city's servers ({@link CityState#nodes()}, read once by the caller)
+     * @param context the network from the prompt's access point, and the local deltas, per server
      */
-    void build(CityState city, ModelSpec model, Instant now, long heartbeatTimeoutMillis, List<String> excluded,
-               Network network, ToIntBiFunction<NodeView, String> deltaOf) {
-        NodeView[] nodes = city.nodes();
+    void build(NodeView[] nodes, ModelSpec model, Instant now, long heartbeatTimeoutMillis, List<String> excluded,
+               Context context) {
         if (node.length < nodes.length) {
             int size = nodes.length;
             node = new NodeView[size];
@@ -49,29 +48,34 @@ final class NodeCandidates implements Candidates {
             readiness = new DeploymentReadiness[size];
             path = new NetworkPath[size];
             delta = new int[size];
+            deltaTotal = new int[size];
             distance = new double[size];
         }
         this.model = model;
         n = 0;
+        long nowMillis = now.toEpochMilli();
+        String modelId = model.id().intern(); // see NodeView.deployment
+        boolean anyExcluded = !excluded.isEmpty();
         for (int s = 0; s < nodes.length; s++) {
             NodeView v = nodes[s];
-            if (v.draining || !v.fresh(now, heartbeatTimeoutMillis) || excluded.contains(v.id)) {
+            if (v.draining || !v.fresh(now, heartbeatTimeoutMillis) || (anyExcluded && excluded.contains(v.id))) {
                 continue;
             }
-            DeploymentState d = v.serving(model.id());
+            // One look-up: held and serving (READY or LOADING), not held (COLD if it fits), or held otherwise.
+            DeploymentState d = v.deployment(modelId);
             int g;
             DeploymentReadiness r;
-            if (d != null) {
-                g = d.getGpuIndex();
-                r = d.getStatus() == DeploymentStatus.READY || d.getReadyAt() == null ? DeploymentReadiness.READY
-                        : DeploymentReadiness.loading(Math.max(0, (d.getReadyAt().toEpochMilli() - now.toEpochMilli())
-                                / 1000.0));
-            } else if (!v.byModel.containsKey(model.id())) {
+            if (d == null) {
                 g = v.bestFitGpu(model.memoryBytes());
                 if (g < 0) {
                     continue;
                 }
                 r = DeploymentReadiness.COLD;
+            } else if (d.getStatus() == DeploymentStatus.READY || d.getStatus() == DeploymentStatus.LOADING) {
+                g = d.getGpuIndex();
+                r = d.getStatus() == DeploymentStatus.READY || d.getReadyAt() == null ? DeploymentReadiness.READY
+                        : DeploymentReadiness.loading(Math.max(0, (d.getReadyAt().toEpochMilli() - nowMillis)
+                                / 1000.0));
             } else {
                 continue; // draining or unloading: takes nothing new
             }
@@ -80,18 +84,27 @@ final class NodeCandidates implements Candidates {
             gpu[n] = g;
             index[n] = s;
             readiness[n] = r;
-            path[n] = network.path(v);
-            distance[n] = network.distanceKm(v);
-            delta[n] = deltaOf.applyAsInt(v, model.id());
+            path[n] = context.path(v, s);
+            distance[n] = context.distanceKm(v, s);
+            delta[n] = context.delta(v, s);
+            deltaTotal[n] = context.deltaTotal(v, s);
             n++;
         }
     }
 
-    /** The network from the access point of the prompt being routed. */
-    interface Network {
-        NetworkPath path(NodeView server);
+    /** What the view takes from its caller for the server at {@code position} of the nodes it was given. */
+    interface Context {
+        /** The network path from the prompt's access point. */
+        NetworkPath path(NodeView server, int position);
 
-        double distanceKm(NodeView server);
+        /** The distance from the prompt's access point, km. */
+        double distanceKm(NodeView server, int position);
+
+        /** Prompts of the prompt's model this task dispatched to the server since its last state. */
+        int delta(NodeView server, int position);
+
+        /** Prompts of every model this task dispatched to the server since its last state. */
+        int deltaTotal(NodeView server, int position);
     }
 
     @Override public int size() { return n; }
@@ -108,7 +121,7 @@ final class NodeCandidates implements Candidates {
     }
     @Override public double meanServiceSeconds(int i) { return dep[i] == null ? 0 : dep[i].getMeanServiceSeconds(); }
     @Override public double storageBytesPerSecond(int i) { return node[i].storageBytesPerSecond; }
-    @Override public int serverInFlight(int i) { return node[i].inFlight + delta[i]; }
+    @Override public int serverInFlight(int i) { return node[i].inFlight + deltaTotal[i]; }
     @Override public double memoryUtilisation(int i) { return node[i].memoryUtilisation; }
     @Override public double gpuUtilisation(int i) { return node[i].utilisation[gpu[i]]; }
     @Override public double gpuShare(int i) {

@@ -3,7 +3,6 @@ package dev.edgeweave.scheduler;
 import dev.edgeweave.core.gpu.GpuCatalog;
 import dev.edgeweave.core.gpu.GpuType;
 import dev.edgeweave.v1.DeploymentState;
-import dev.edgeweave.v1.DeploymentStatus;
 import dev.edgeweave.v1.GpuState;
 import dev.edgeweave.v1.NodeState;
 import java.time.Instant;
@@ -26,6 +25,9 @@ final class NodeView {
     final long[] freeMemory;
     final double[] utilisation;
     final Map<String, DeploymentState> byModel = new HashMap<>();
+    /** {@link #byModel}'s keys, interned, and its values: what {@link #deployment} scans. */
+    private final String[] modelIds;
+    private final DeploymentState[] modelDeployments;
     final List<DeploymentState> deployments;
     final int inFlight;
     final double memoryUtilisation;
@@ -56,6 +58,27 @@ final class NodeView {
             flight += d.getQueued() + d.getRunning();
         }
         inFlight = flight;
+        modelIds = new String[byModel.size()];
+        modelDeployments = new DeploymentState[byModel.size()];
+        int k = 0;
+        for (Map.Entry<String, DeploymentState> e : byModel.entrySet()) {
+            modelIds[k] = e.getKey().intern();
+            modelDeployments[k++] = e.getValue();
+        }
+    }
+
+    /**
+     * The deployment of a model, or null: {@code byModel.get}, for an id passed {@link String#intern()}ed. A
+     * router asks every server per prompt; comparing a handful of references in one array is cheaper than a
+     * hash look-up whose table, entry and key strings are scattered in memory.
+     */
+    DeploymentState deployment(String internedModelId) {
+        for (int k = 0; k < modelIds.length; k++) {
+            if (modelIds[k] == internedModelId) {
+                return modelDeployments[k];
+            }
+        }
+        return null;
     }
 
     /**
@@ -85,13 +108,6 @@ final class NodeView {
 
     boolean fresh(Instant now, long timeoutMillis) {
         return now.toEpochMilli() - heartbeatMillis <= timeoutMillis;
-    }
-
-    /** A deployment that takes prompts (LOADING or READY), or null. */
-    DeploymentState serving(String modelId) {
-        DeploymentState d = byModel.get(modelId);
-        return d == null || (d.getStatus() != DeploymentStatus.READY && d.getStatus() != DeploymentStatus.LOADING)
-                ? null : d;
     }
 
     /** The GPU with the least free memory that still fits {@code bytes} (best fit), or -1. */

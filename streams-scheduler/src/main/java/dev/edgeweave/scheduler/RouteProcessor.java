@@ -32,8 +32,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.slf4j.Logger;
@@ -77,7 +75,7 @@ final class RouteProcessor implements Processor<byte[], byte[], Object, Object> 
     private final PromptValidator validator;
 
     private ProcessorContext<Object, Object> context;
-    private KeyValueStore<String, PromptLedgerEntry> ledger;
+    private InflightLedger ledger;
     private WindowStore<String, Long> accepted;
     private Dispatcher dispatcher;
 
@@ -96,7 +94,7 @@ final class RouteProcessor implements Processor<byte[], byte[], Object, Object> 
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
-        this.ledger = context.getStateStore(SchedulerTopology.LEDGER_STORE);
+        this.ledger = new InflightLedger(context.getStateStore(SchedulerTopology.LEDGER_STORE));
         this.accepted = context.getStateStore(SchedulerTopology.ACCEPTED_STORE);
         this.dispatcher = new Dispatcher(city, map, settings);
         context.schedule(settings.punctuateEvery(), PunctuationType.WALL_CLOCK_TIME, t -> scan());
@@ -147,7 +145,9 @@ final class RouteProcessor implements Processor<byte[], byte[], Object, Object> 
     }
 
     private boolean seen(String id, Instant now) {
-        try (WindowStoreIterator<Long> it = accepted.fetch(id, now.minus(settings.duplicateRetention()), now)) {
+        // The long-millis fetch: the Instant one formats an error-message prefix on every call.
+        long to = now.toEpochMilli();
+        try (WindowStoreIterator<Long> it = accepted.fetch(id, to - settings.duplicateRetention().toMillis(), to)) {
             return it.hasNext();
         }
     }
@@ -158,7 +158,7 @@ final class RouteProcessor implements Processor<byte[], byte[], Object, Object> 
                 meta.partition(), meta.offset());
         context.forward(new Record<Object, Object>(record.key(), letter.payload(), record.timestamp(),
                 letter.headers()), SchedulerTopology.DLQ_SINK);
-        counters.deadLettered.incrementAndGet();
+        counters.countDeadLetter(reason);
         LOG.warn("dead-lettered {}/{}@{}: {} {}", meta.topic(), meta.partition(), meta.offset(), reason, why);
     }
 
@@ -173,8 +173,11 @@ final class RouteProcessor implements Processor<byte[], byte[], Object, Object> 
                     + excluded + ")", attempt - 1, now);
             return;
         }
+        // Wall-clock time of the decision alone (candidates, scores, choice), for the decision-time histogram.
+        long started = System.nanoTime();
         Optional<Dispatcher.Choice> choice = dispatcher.choose(prompt.getPromptId(), model, size, prompt.getUserId(),
                 prompt.getAccessPointId(), prompt.getSloSeconds(), excluded, now);
+        counters.recordDecision(System.nanoTime() - started);
         if (choice.isEmpty()) {
             ledger.delete(prompt.getPromptId());
             reject(prompt, modelClass, ReasonCode.NO_CAPACITY, "no server up holds or can load " + model.id()
@@ -292,18 +295,11 @@ final class RouteProcessor implements Processor<byte[], byte[], Object, Object> 
     private void scan() {
         Instant now = clock.instant();
         long timeout = settings.heartbeatTimeout().toMillis();
-        List<KeyValue<PromptLedgerEntry, String>> due = new ArrayList<>();
-        try (KeyValueIterator<String, PromptLedgerEntry> it = ledger.all()) {
-            while (it.hasNext()) {
-                PromptLedgerEntry e = it.next().value;
-                NodeView node = find(e.getNodeId());
-                if (node == null || !node.fresh(now, timeout)) {
-                    due.add(KeyValue.pair(e, "server " + e.getNodeId() + " stopped heartbeating"));
-                } else if (now.isAfter(e.getAttemptDeadline())) {
-                    due.add(KeyValue.pair(e, "attempt overdue"));
-                }
-            }
-        }
+        // The ledger's index finds what reading every entry would: those at a server not up, then the overdue.
+        List<KeyValue<PromptLedgerEntry, String>> due = ledger.due(now, nodeId -> {
+            NodeView node = find(nodeId);
+            return node != null && node.fresh(now, timeout);
+        });
         for (KeyValue<PromptLedgerEntry, String> d : due) {
             retry(d.key, d.value, now);
         }

@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * What the scheduler's topology is configured with (DESIGN.md, "Defaults"). Every duration is city time.
+ * What the scheduler's topology is configured with (DESIGN.md, "Defaults"). Every duration is city time but
+ * {@code punctuateEvery}, which Kafka Streams waits for on the wall clock.
  *
  * @param maxAttempts          attempts per prompt before it is rejected {@code RETRIES_EXHAUSTED} (3)
  * @param heartbeatTimeout     a server whose last heartbeat is older is down: 3 missed 1-second heartbeats
@@ -12,7 +13,8 @@ import java.util.Objects;
  *                             {@code max(SLO, predicted latency)} is given up and the prompt routed again; it
  *                             catches a server that is up but has lost the prompt
  * @param duplicateRetention   how long accepted prompt ids are remembered to refuse duplicates (24 h)
- * @param punctuateEvery       how often the ledger is scanned for stale servers and overdue attempts
+ * @param punctuateEvery       how often the ledger is scanned for stale servers and overdue attempts, in wall
+ *                             time (the app passes its city-time scan interval divided by the speed-up)
  */
 public record SchedulerSettings(int maxAttempts, Duration heartbeatTimeout, double attemptTimeoutFactor,
                                 Duration duplicateRetention, Duration punctuateEvery) {

@@ -13,8 +13,10 @@ import dev.edgeweave.v1.RoutedPrompt;
 import dev.edgeweave.v1.RoutingPolicy;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -113,9 +115,12 @@ public final class SchedulerTopology {
 
     /** Sends each attempt to its server's topic, {@code node.<nodeId>.prompts}. */
     static final class NodeTopic implements TopicNameExtractor<String, RoutedPrompt> {
+        // Names by node id, checked and built once rather than per record; shared by the stream threads.
+        private final Map<String, String> names = new ConcurrentHashMap<>();
+
         @Override
         public String extract(String key, RoutedPrompt value, org.apache.kafka.streams.processor.RecordContext ctx) {
-            return Topics.nodePrompts(value.getNodeId()).name();
+            return names.computeIfAbsent(value.getNodeId(), id -> Topics.nodePrompts(id).name());
         }
 
         @Override

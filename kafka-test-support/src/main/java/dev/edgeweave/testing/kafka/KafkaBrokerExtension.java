@@ -1,8 +1,6 @@
 package dev.edgeweave.testing.kafka;
 
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -10,9 +8,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
-import org.apache.kafka.server.common.MetadataVersion;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -24,8 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one real Kafka broker per test JVM and resolves {@link KafkaBroker} parameters to it.
  *
- * <p>The broker is a single combined KRaft node (broker + controller) from Kafka's own test kit, started on
- * first use and kept in the root {@link ExtensionContext.Store}: every test class of the run shares it, and
+ * <p>The broker is a single combined KRaft node (broker + controller) from Kafka's own test kit
+ * ({@link EmbeddedKafka}, with its settings), started on first use and kept in the root {@link ExtensionContext.Store}: every test class of the run shares it, and
  * JUnit closes it when the whole run ends. One start costs 2–3 s, so one per test (or per class) would
  * dominate the build.
  *
@@ -44,29 +39,8 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterR
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaBrokerExtension.class);
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KafkaBrokerExtension.class);
-    // A hung start (port clash, disk full) must fail the build, not stall it; a healthy start takes ~3 s.
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration EXTERNAL_PROBE_TIMEOUT = Duration.ofSeconds(15);
     private static final AtomicInteger EMBEDDED_STARTS = new AtomicInteger();
-
-    /**
-     * The broker settings of the in-JVM broker. A single node cannot hold 3 replicas, so the internal topics'
-     * replication and min ISR are 1; the rebalance delay is 0 so a test's first consumer joins at once.
-     * The offsets and transaction topics get one partition instead of 50: they are created when a test's
-     * first consumer group or transaction appears, inside that test's time, and more partitions buy nothing
-     * on one broker.
-     */
-    static final Map<String, String> BROKER_CONFIG = Map.ofEntries(
-            Map.entry("offsets.topic.replication.factor", "1"),
-            Map.entry("offsets.topic.num.partitions", "1"),
-            Map.entry("transaction.state.log.replication.factor", "1"),
-            Map.entry("transaction.state.log.min.isr", "1"),
-            Map.entry("transaction.state.log.num.partitions", "1"),
-            Map.entry("share.coordinator.state.topic.replication.factor", "1"),
-            Map.entry("share.coordinator.state.topic.min.isr", "1"),
-            Map.entry("min.insync.replicas", "1"),
-            Map.entry("group.initial.rebalance.delay.ms", "0"),
-            Map.entry("auto.create.topics.enable", "true"));
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -92,14 +66,6 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterR
     /** How many in-JVM brokers this JVM started; the self-test asserts it is at most one. */
     static int embeddedStarts() {
         return EMBEDDED_STARTS.get();
-    }
-
-    // Its own daemon thread, not the common pool (one thread on two cores, maybe busy with a test's work);
-    // daemon so a start that hangs past the timeout cannot keep the JVM alive.
-    private static void startThread(Runnable start) {
-        Thread thread = new Thread(start, "kafka-test-broker-start");
-        thread.setDaemon(true);
-        thread.start();
     }
 
     private static KafkaBroker broker(ExtensionContext context) {
@@ -152,11 +118,11 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterR
      */
     private static final class BrokerResource implements AutoCloseable {
         private final KafkaBroker broker;
-        private final KafkaClusterTestKit cluster; // null for an external broker
+        private final EmbeddedKafka embedded; // null for an external broker
 
-        private BrokerResource(KafkaBroker broker, KafkaClusterTestKit cluster) {
+        private BrokerResource(KafkaBroker broker, EmbeddedKafka embedded) {
             this.broker = broker;
-            this.cluster = cluster;
+            this.embedded = embedded;
         }
 
         KafkaBroker broker() {
@@ -169,50 +135,11 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterR
         }
 
         private static BrokerResource startEmbedded() {
-            long t0 = System.nanoTime();
-            KafkaClusterTestKit cluster;
-            try {
-                TestKitNodes nodes = new TestKitNodes.Builder()
-                        .setCombined(true)
-                        .setNumBrokerNodes(1)
-                        .setNumControllerNodes(1)
-                        // Without it the test kit formats with the newest, unreleased metadata version.
-                        .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
-                        .build();
-                KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
-                BROKER_CONFIG.forEach(builder::setConfigProp);
-                cluster = builder.build();
-            } catch (Exception e) {
-                throw new IllegalStateException("Could not configure the in-JVM Kafka broker", e);
-            }
             EMBEDDED_STARTS.incrementAndGet();
-            CompletableFuture<Void> ready = CompletableFuture.runAsync(() -> {
-                try {
-                    cluster.format();
-                    cluster.startup();
-                    cluster.waitForReadyBrokers();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, KafkaBrokerExtension::startThread);
-            try {
-                ready.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw closeAfterFailure(cluster, new IllegalStateException("Interrupted while starting the in-JVM Kafka broker", e));
-            } catch (TimeoutException e) {
-                throw closeAfterFailure(cluster, new IllegalStateException(
-                        "The in-JVM Kafka broker was not ready within " + START_TIMEOUT.toSeconds() + " s", e));
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause() instanceof IllegalStateException && e.getCause().getCause() != null
-                        ? e.getCause().getCause() : e.getCause();
-                throw closeAfterFailure(cluster, new IllegalStateException("The in-JVM Kafka broker failed to start", cause));
-            }
-            KafkaBroker broker = new KafkaBroker(cluster.bootstrapServers(), true);
-            LOG.info("In-JVM Kafka broker (KRaft, {}) ready at {} in {} ms",
-                    MetadataVersion.latestProduction(), broker.bootstrapServers(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-            return new BrokerResource(broker, cluster);
+            EmbeddedKafka kafka = EmbeddedKafka.start();
+            LOG.info("In-JVM Kafka broker (KRaft, {}) ready at {} in {} ms", EmbeddedKafka.metadataVersion(),
+                    kafka.bootstrapServers(), kafka.startMillis());
+            return new BrokerResource(kafka.broker(), kafka);
         }
 
         private static BrokerResource useExternal(String bootstrap) {
@@ -236,21 +163,12 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterR
             return new BrokerResource(broker, null);
         }
 
-        private static RuntimeException closeAfterFailure(KafkaClusterTestKit cluster, RuntimeException failure) {
-            try {
-                cluster.close();
-            } catch (Exception closeFailure) {
-                failure.addSuppressed(closeFailure);
-            }
-            return failure;
-        }
-
         @Override
         public void close() throws Exception {
             broker.close();
-            if (cluster != null) {
+            if (embedded != null) {
                 long t0 = System.nanoTime();
-                cluster.close();
+                embedded.close();
                 LOG.info("In-JVM Kafka broker at {} stopped in {} ms", broker.bootstrapServers(),
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             }

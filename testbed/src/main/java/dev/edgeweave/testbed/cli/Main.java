@@ -8,14 +8,20 @@ import picocli.CommandLine.Command;
 /** {@code ./edgeweave}: the command line of edgeweave. */
 @Command(name = "edgeweave", mixinStandardHelpOptions = true, version = "edgeweave 0.1.0",
         description = "Fairness-aware, multi-agent serving of generative AI on a city's edge GPU servers.",
-        subcommands = {EvaluateCommand.class})
+        subcommands = {EvaluateCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The CLI's log4j2 configuration (Kafka's logging in {@code bench}): Kafka's test kit ships a log4j2.yaml that would win otherwise. */
+    static final String LOG_CONFIG = "edgeweave-cli-log4j2.xml";
+
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", LOG_CONFIG);
+        }
         System.exit(commandLine().execute(args));
     }
 

@@ -20,8 +20,6 @@ import dev.edgeweave.agents.ServerLoad;
 import dev.edgeweave.agents.ShortTermSchedulingAgent;
 import dev.edgeweave.core.city.EdgeServer;
 import dev.edgeweave.core.city.NetworkPath;
-import dev.edgeweave.core.gpu.GpuType;
-import dev.edgeweave.core.latency.DeploymentReadiness;
 import dev.edgeweave.core.latency.LatencyLaws;
 import dev.edgeweave.core.latency.LatencyModel;
 import dev.edgeweave.core.model.ModelClass;
@@ -34,7 +32,6 @@ import dev.edgeweave.core.placement.OnDemandLoading;
 import dev.edgeweave.core.placement.OnNodePacker;
 import dev.edgeweave.core.placement.Placement;
 import dev.edgeweave.core.placement.PlacementPlanner;
-import dev.edgeweave.core.routing.Candidates;
 import dev.edgeweave.core.routing.RouteRequest;
 import dev.edgeweave.core.routing.Router;
 import dev.edgeweave.core.routing.RoutingWeights;
@@ -70,7 +67,8 @@ import java.util.Set;
  * missed heartbeats; until then the router may still pick the dead server.
  *
  * <p>Prompts dispatched but not yet arrived count in the router's view of the server's queue (the scheduler's
- * local deltas), so a burst does not all land on one server.
+ * local deltas), so a burst does not all land on one server. The router sees the engine through an
+ * {@link EngineView}.
  *
  * <p>Deterministic: the same setup, arrivals, policy and seed give the same result.
  */
@@ -131,7 +129,7 @@ public final class Simulation {
     private final double[] windowSlowdownSum = new double[CLASSES.length];
     private int demandFrom;
 
-    private final View view;
+    private final EngineView view;
 
     /**
      * @param setup    the scenario's city, models and static placement
@@ -177,7 +175,8 @@ public final class Simulation {
         for (int c = 0; c < CLASSES.length; c++) {
             windowLatency[c] = new double[64];
         }
-        view = new View();
+        view = new EngineView(setup, policy, scheduler, servers, deployments, routerDown, excluded, inTransit,
+                transitTotal, gpuUtil, models, concurrency);
     }
 
     /** Runs to the end (every prompt terminal) and returns the per-prompt records. */
@@ -242,8 +241,7 @@ public final class Simulation {
 
     /** The live deployment of model {@code m} on server {@code s}, or null; no map lookup per prompt. */
     private DeploymentView deployment(int s, int m) {
-        DeploymentView d = deployments[s][m];
-        return d == null || d.removed() ? null : d;
+        return view.deployment(s, m);
     }
 
     private double loadStatic(int s) {
@@ -280,12 +278,12 @@ public final class Simulation {
         attempts[i]++;
         int m = arrivals.model(i);
         view.build(i, m, arrivals.accessPoint(i));
-        int c = view.n == 0 ? -1 : router.choose(requests[i], view);
+        int c = view.size() == 0 ? -1 : router.choose(requests[i], view);
         if (c < 0) {
             reject(i);
             return;
         }
-        int s = view.server[c];
+        int s = view.serverIndex(c);
         router.onDispatched(requests[i], s, scheduler.now());
         inTransit[s][m]++;
         transitTotal[s]++;
@@ -364,7 +362,7 @@ public final class Simulation {
 
     /** Whether prompts are on their way to this deployment (the router's knowledge, not the server's). */
     private boolean inTransitTo(EmulatedServer e, DeploymentView d) {
-        return inTransit[e.serverIndex()][setup.modelIndex(d.modelId())] > 0;
+        return view.inTransitTo(e, d);
     }
 
     // ---- failures -----------------------------------------------------------------------------------------
@@ -635,97 +633,6 @@ public final class Simulation {
             if (policy.placement() == PlacementMode.AGENTS && server.up()) {
                 scheduler.schedule(0, () -> deploy(server.serverIndex()));
             }
-        }
-    }
-
-    // ---- the router's view --------------------------------------------------------------------------------
-
-    /** The candidates of the prompt being routed: reused for every prompt, no allocation per candidate. */
-    private final class View implements Candidates {
-        final int[] server = new int[nServers];
-        final GpuType[] gpu = new GpuType[nServers];
-        final DeploymentView[] dep = new DeploymentView[nServers];
-        final DeploymentReadiness[] readiness = new DeploymentReadiness[nServers];
-        final int[] coldGpu = new int[nServers];
-        int n;
-        int model;
-        int ap;
-
-        void build(int prompt, int m, int accessPoint) {
-            n = 0;
-            model = m;
-            ap = accessPoint;
-            BitSet ex = excluded.get(prompt);
-            double now = scheduler.now();
-            ModelSpec spec = models[m];
-            for (int s = 0; s < nServers; s++) {
-                if (routerDown[s] || (ex != null && ex.get(s))) {
-                    continue;
-                }
-                EmulatedServer e = servers[s];
-                DeploymentView d = deployment(s, m);
-                if (d != null) {
-                    if (d.status() == DeploymentStatus.DRAINING) {
-                        continue;
-                    }
-                    server[n] = s;
-                    dep[n] = d;
-                    gpu[n] = e.spec().gpus().get(d.gpuIndex());
-                    readiness[n] = d.status() == DeploymentStatus.READY ? DeploymentReadiness.READY
-                            : DeploymentReadiness.loading(Math.max(0, d.readyAt() - now));
-                    n++;
-                } else if (policy.coldStart()) {
-                    int g = e.bestFitGpu(spec);
-                    if (g < 0 && policy.placement() == PlacementMode.ONDEMAND) {
-                        g = OnDemandLoading.reclaimableGpu(e, spec, v -> inTransitTo(e, v));
-                    }
-                    if (g >= 0) {
-                        server[n] = s;
-                        dep[n] = null;
-                        gpu[n] = e.spec().gpus().get(g);
-                        coldGpu[n] = g;
-                        readiness[n] = DeploymentReadiness.COLD;
-                        n++;
-                    }
-                }
-            }
-        }
-
-        @Override public int size() { return n; }
-        @Override public int serverIndex(int i) { return server[i]; }
-        @Override public String serverId(int i) { return setup.servers().get(server[i]).id(); }
-        @Override public GpuType gpu(int i) { return gpu[i]; }
-        @Override public NetworkPath path(int i) { return setup.path(ap, server[i]); }
-        @Override public double distanceKm(int i) { return setup.distanceKm(ap, server[i]); }
-        @Override public DeploymentReadiness readiness(int i) { return readiness[i]; }
-        @Override public int queued(int i) {
-            return (dep[i] == null ? 0 : dep[i].queued()) + inTransit[server[i]][model];
-        }
-        @Override public int running(int i) { return dep[i] == null ? 0 : dep[i].running(); }
-        @Override public int concurrency(int i) { return dep[i] == null ? concurrency[model] : dep[i].concurrency(); }
-        @Override public double meanServiceSeconds(int i) { return dep[i] == null ? 0 : dep[i].meanServiceSeconds(); }
-        @Override public double storageBytesPerSecond(int i) {
-            return setup.servers().get(server[i]).storageBytesPerSecond();
-        }
-        @Override public int serverInFlight(int i) { return servers[server[i]].inFlight() + transitTotal[server[i]]; }
-        @Override public double memoryUtilisation(int i) { return servers[server[i]].memoryUtilisation(); }
-        @Override public double gpuUtilisation(int i) {
-            return gpuUtil[server[i]][gpuIndexOf(i)];
-        }
-        @Override public double gpuShare(int i) {
-            int g = gpuIndexOf(i);
-            double own = dep[i] == null ? 1.0 : dep[i].shareWeight();
-            double total = own;
-            for (DeploymentView d : servers[server[i]].deployments()) {
-                if (d != dep[i] && d.gpuIndex() == g && d.running() > 0) {
-                    total += d.shareWeight();
-                }
-            }
-            return own / total;
-        }
-
-        private int gpuIndexOf(int i) {
-            return dep[i] == null ? coldGpu[i] : dep[i].gpuIndex();
         }
     }
 }
