@@ -19,7 +19,7 @@ import java.util.Map;
  *   <li>an endpoint is a candidate server for the prompt's model, and the sort key is the server's stable
  *       index in the city instead of its URL;</li>
  *   <li>one counter <em>per model</em>. Upstream the router is a process-wide singleton with one counter shared
- *       by every model, so each model's rotation skips ahead by the requests of the others (its own TODO admits
+ *       by every model, so each model's rotation skips ahead by the requests of the others (a comment in its source admits
  *       the rotation is not "perfectly" round-robin). A counter per model makes each model's endpoints take
  *       turns exactly, which is what the policy means: the best honest version of it.</li>
  * </ul>
