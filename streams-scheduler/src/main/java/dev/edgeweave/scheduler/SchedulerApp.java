@@ -221,6 +221,10 @@ public final class SchedulerApp implements AutoCloseable {
         // Downstream read_committed consumers see output only after a commit: this bounds their latency.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(config.commitInterval().toMillis()));
         config.stateDir().ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir));
+        // Never wait for an empty input partition before processing the other: a result cannot precede the
+        // prompt it answers (the prompt is routed before any server sees it), so there is no order to keep
+        // between the two topics, and the wait costs the stream thread time on every poll.
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1");
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionFailureHandler.class.getName());
         new StreamsConfig(props); // Kafka's own checks, at start rather than later in a stream thread
         return props;
