@@ -452,6 +452,26 @@ public final class Settings {
                 + ", and environment variable " + variableOf(envPrefix, key) + " is not set"));
     }
 
+    /**
+     * A duration longer than zero ({@link #duration}, and zero refused).
+     */
+    public Duration positiveDuration(String key) {
+        Duration d = duration(key);
+        if (d.isZero()) {
+            throw invalid(key, "must be longer than zero");
+        }
+        return d;
+    }
+
+    /**
+     * The error for a value the typed getters accept but a component does not (an id that cannot name a
+     * topic, a list item of the wrong shape): it names the key, the value (masked when secret) and its source,
+     * like every other error of this class.
+     */
+    public SettingsException invalid(String key, String problem) {
+        return invalid(require(key), problem);
+    }
+
     private SettingsException invalid(Entry e, String problem) {
         String shown = isSecretKey(e.key()) ? MASK : "'" + e.value() + "'";
         return new SettingsException("setting '" + e.key() + "' = " + shown + " (from " + e.source() + ") " + problem);

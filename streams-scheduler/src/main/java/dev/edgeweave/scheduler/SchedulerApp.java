@@ -2,8 +2,10 @@ package dev.edgeweave.scheduler;
 
 import dev.edgeweave.config.Settings;
 import dev.edgeweave.config.SettingsException;
+import dev.edgeweave.config.StatusServer;
 import dev.edgeweave.core.gpu.GpuCatalog;
 import dev.edgeweave.core.model.ModelCatalog;
+import dev.edgeweave.core.sim.CityClock;
 import dev.edgeweave.schemas.topic.Topic;
 import dev.edgeweave.schemas.topic.TopicAdmin;
 import dev.edgeweave.schemas.topic.Topics;
@@ -74,13 +76,13 @@ public final class SchedulerApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final SchedulerCounters counters;
     private final SchedulerMetrics metrics;
-    private final SchedulerHttpServer http;
+    private final StatusServer http;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicBoolean failed = new AtomicBoolean();
 
     private SchedulerApp(SchedulerConfig config, KafkaStreams streams, SchedulerCounters counters,
-                         SchedulerMetrics metrics, SchedulerHttpServer http) {
+                         SchedulerMetrics metrics, StatusServer http) {
         this.config = config;
         this.streams = streams;
         this.counters = counters;
@@ -164,7 +166,7 @@ public final class SchedulerApp implements AutoCloseable {
                 config.scheduler(), clock, counters);
         KafkaStreams streams = new KafkaStreams(topology, props);
         SchedulerMetrics metrics = new SchedulerMetrics(counters, () -> inFlight(streams));
-        SchedulerHttpServer http;
+        StatusServer http;
         try {
             http = SchedulerHttpServer.start(config.httpPort(), metrics::scrape, streams::state);
         } catch (IOException e) {

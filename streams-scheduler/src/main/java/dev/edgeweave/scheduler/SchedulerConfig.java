@@ -1,12 +1,13 @@
 package dev.edgeweave.scheduler;
 
+import dev.edgeweave.config.SettingKey;
 import dev.edgeweave.config.Settings;
 import dev.edgeweave.config.SettingsException;
+import dev.edgeweave.core.sim.CityClock;
 import dev.edgeweave.schemas.topic.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -62,44 +63,40 @@ public record SchedulerConfig(String bootstrap, String applicationId, Duration c
     public static final String TOPIC_REPLICATION = "scheduler.topic.replication";
     public static final String SHUTDOWN_TIMEOUT = "scheduler.shutdown.timeout";
 
-    /** One configuration key: its name, its default in code, and what it means. */
-    public record Key(String name, String defaultValue, String meaning) {
-    }
-
     /** Every key of the app, in the order the README and {@code --help} list them. */
-    public static final List<Key> KEYS = List.of(
-            new Key(BOOTSTRAP, "localhost:9092", "Kafka bootstrap servers"),
-            new Key(APPLICATION_ID, "edgeweave-scheduler", "Kafka Streams application id: the consumer group, "
+    public static final List<SettingKey> KEYS = List.of(
+            new SettingKey(BOOTSTRAP, "localhost:9092", "Kafka bootstrap servers"),
+            new SettingKey(APPLICATION_ID, "edgeweave-scheduler", "Kafka Streams application id: the consumer group, "
                     + "the prefix of the changelog topics and the state directory's name. Instances with the same "
                     + "id share the prompt partitions"),
-            new Key(COMMIT_INTERVAL, "100ms", "how often the exactly-once transaction commits. Downstream "
+            new SettingKey(COMMIT_INTERVAL, "100ms", "how often the exactly-once transaction commits. Downstream "
                     + "read_committed consumers (connectors, planner, clients) see records only after the commit, so "
                     + "it bounds the latency they see; shorter means more transactions per second"),
-            new Key(MAX_ATTEMPTS, "3", "attempts per prompt before it is rejected RETRIES_EXHAUSTED"),
-            new Key(HEARTBEAT_TIMEOUT, "3s", "city time: a server whose last node-state is older is down "
+            new SettingKey(MAX_ATTEMPTS, "3", "attempts per prompt before it is rejected RETRIES_EXHAUSTED"),
+            new SettingKey(HEARTBEAT_TIMEOUT, "3s", "city time: a server whose last node-state is older is down "
                     + "(3 missed 1-second heartbeats); its attempts are routed again"),
-            new Key(ATTEMPT_TIMEOUT_FACTOR, "3", "an attempt still without a result after this many times "
+            new SettingKey(ATTEMPT_TIMEOUT_FACTOR, "3", "an attempt still without a result after this many times "
                     + "max(SLO, predicted latency) is given up and routed again"),
-            new Key(DUPLICATE_RETENTION, "24h", "city time: how long accepted prompt ids are remembered to refuse "
+            new SettingKey(DUPLICATE_RETENTION, "24h", "city time: how long accepted prompt ids are remembered to refuse "
                     + "duplicates"),
-            new Key(SCAN_INTERVAL, "1s", "city time: how often the ledger is scanned for stale servers and overdue "
+            new SettingKey(SCAN_INTERVAL, "1s", "city time: how often the ledger is scanned for stale servers and overdue "
                     + "attempts (Streams punctuates on the wall clock: every interval / speed-up, at least 10 ms)"),
-            new Key(NODES, "", "comma-separated ids of the city's servers; a node-state of another id is refused. "
+            new SettingKey(NODES, "", "comma-separated ids of the city's servers; a node-state of another id is refused. "
                     + "Empty: any id (connectors announce themselves)"),
-            new Key(CITY_SPEEDUP, "1", "the city clock's speed-up: city time = start + (wall - start) x speed-up"),
-            new Key(CITY_START, "", "ISO-8601 instant at which city and wall time agree: the lab's start, the same "
+            new SettingKey(CITY_SPEEDUP, "1", "the city clock's speed-up: city time = start + (wall - start) x speed-up"),
+            new SettingKey(CITY_START, "", "ISO-8601 instant at which city and wall time agree: the lab's start, the same "
                     + "for every component. Empty: when this process starts"),
-            new Key(HTTP_PORT, "8081", "port of /metrics and /health (0: any free port)"),
-            new Key(STATE_DIR, "", "Kafka Streams state directory (the in-flight ledger and accepted ids, in "
+            new SettingKey(HTTP_PORT, "8081", "port of /metrics and /health (0: any free port)"),
+            new SettingKey(STATE_DIR, "", "Kafka Streams state directory (the in-flight ledger and accepted ids, in "
                     + "RocksDB). Empty: Kafka's default, <java.io.tmpdir>/kafka-streams; use a persistent volume, "
                     + "or each restart restores the stores from their changelogs"),
-            new Key(TOPIC_REPLICATION, "1", "replication factor of the topics the app creates at start when they "
+            new SettingKey(TOPIC_REPLICATION, "1", "replication factor of the topics the app creates at start when they "
                     + "are missing (1 for a one-broker lab)"),
-            new Key(SHUTDOWN_TIMEOUT, "30s", "how long a shutdown (SIGTERM) waits for Kafka Streams to commit and "
+            new SettingKey(SHUTDOWN_TIMEOUT, "30s", "how long a shutdown (SIGTERM) waits for Kafka Streams to commit and "
                     + "leave the group"));
 
     /** The defaults in code, for {@link Settings#fromSystem}. */
-    public static final Map<String, String> DEFAULTS = defaults();
+    public static final Map<String, String> DEFAULTS = SettingKey.defaults(KEYS);
 
     /** Streams punctuations closer than this would spin: the wall-clock scan period never goes below it. */
     static final Duration MIN_SCAN_PERIOD = Duration.ofMillis(10);
@@ -127,28 +124,28 @@ public record SchedulerConfig(String bootstrap, String applicationId, Duration c
     public static SchedulerConfig from(Settings s) {
         String bootstrap = s.string(BOOTSTRAP);
         if (bootstrap.isEmpty()) {
-            throw invalid(s, BOOTSTRAP, "is empty: name at least one host:port");
+            throw s.invalid(BOOTSTRAP, "is empty: name at least one host:port");
         }
         String applicationId = s.string(APPLICATION_ID);
         if (!APPLICATION_ID_RULE.matcher(applicationId).matches()) {
-            throw invalid(s, APPLICATION_ID, "is not a valid application id: it names topics, so use 1 to 200 "
+            throw s.invalid(APPLICATION_ID, "is not a valid application id: it names topics, so use 1 to 200 "
                     + "ASCII letters, digits, '.', '_' and '-'");
         }
-        Duration commitInterval = positive(s, COMMIT_INTERVAL);
+        Duration commitInterval = s.positiveDuration(COMMIT_INTERVAL);
         if (commitInterval.toMillis() < 1) {
-            throw invalid(s, COMMIT_INTERVAL, "is under a millisecond, Kafka's unit for it");
+            throw s.invalid(COMMIT_INTERVAL, "is under a millisecond, Kafka's unit for it");
         }
         int maxAttempts = s.integer(MAX_ATTEMPTS, 1, 100);
-        Duration heartbeatTimeout = positive(s, HEARTBEAT_TIMEOUT);
+        Duration heartbeatTimeout = s.positiveDuration(HEARTBEAT_TIMEOUT);
         double factor = s.decimal(ATTEMPT_TIMEOUT_FACTOR, 1.0, 1000.0);
-        Duration retention = positive(s, DUPLICATE_RETENTION);
-        Duration scan = positive(s, SCAN_INTERVAL);
+        Duration retention = s.positiveDuration(DUPLICATE_RETENTION);
+        Duration scan = s.positiveDuration(SCAN_INTERVAL);
         Set<String> nodes = new LinkedHashSet<>();
         for (String id : s.list(NODES)) {
             try {
                 Topics.nodePrompts(id);
             } catch (IllegalArgumentException e) {
-                throw invalid(s, NODES, "holds an id that cannot name a topic: " + e.getMessage());
+                throw s.invalid(NODES, "holds an id that cannot name a topic: " + e.getMessage());
             }
             nodes.add(id);
         }
@@ -157,13 +154,13 @@ public record SchedulerConfig(String bootstrap, String applicationId, Duration c
             try {
                 return Instant.parse(v);
             } catch (DateTimeParseException e) {
-                throw invalid(s, CITY_START, "is not an ISO-8601 instant like 2026-11-27T08:00:00Z");
+                throw s.invalid(CITY_START, "is not an ISO-8601 instant like 2026-11-27T08:00:00Z");
             }
         });
         int httpPort = s.integer(HTTP_PORT, 0, 65_535);
         Optional<String> stateDir = s.optionalString(STATE_DIR);
         short replication = (short) s.integer(TOPIC_REPLICATION, 1, Short.MAX_VALUE);
-        Duration shutdownTimeout = positive(s, SHUTDOWN_TIMEOUT);
+        Duration shutdownTimeout = s.positiveDuration(SHUTDOWN_TIMEOUT);
 
         Duration wallScan = Duration.ofNanos(Math.round(scan.toNanos() / speedup));
         if (wallScan.compareTo(MIN_SCAN_PERIOD) < 0) {
@@ -181,35 +178,6 @@ public record SchedulerConfig(String bootstrap, String applicationId, Duration c
 
     /** Every key with its environment variable, default and meaning, for {@code --help}. */
     public static String describeKeys() {
-        Settings naming = Settings.load(Map.of(), Optional.empty(), Map.of(), ENV_PREFIX);
-        StringBuilder sb = new StringBuilder();
-        for (Key k : KEYS) {
-            String variable = naming.variableOf(k.name());
-            sb.append("  ").append(k.name()).append(" (").append(variable).append(")  default: ")
-                    .append(k.defaultValue().isEmpty() ? "(empty)" : k.defaultValue()).append('\n')
-                    .append("      ").append(k.meaning()).append('\n');
-        }
-        return sb.toString();
-    }
-
-    private static Map<String, String> defaults() {
-        Map<String, String> map = new LinkedHashMap<>();
-        for (Key k : KEYS) {
-            map.put(k.name(), k.defaultValue());
-        }
-        return java.util.Collections.unmodifiableMap(map);
-    }
-
-    private static Duration positive(Settings s, String key) {
-        Duration d = s.duration(key);
-        if (d.isZero()) {
-            throw invalid(s, key, "must be longer than zero");
-        }
-        return d;
-    }
-
-    private static SettingsException invalid(Settings s, String key, String problem) {
-        String shown = Settings.isSecretKey(key) ? "***" : "'" + s.string(key) + "'";
-        return new SettingsException("setting '" + key + "' = " + shown + " (from " + s.source(key) + ") " + problem);
+        return SettingKey.describe(KEYS, ENV_PREFIX);
     }
 }

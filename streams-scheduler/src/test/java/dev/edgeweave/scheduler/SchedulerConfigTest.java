@@ -120,7 +120,7 @@ class SchedulerConfigTest {
     @Test
     void theUsageListsEveryKeyWithItsVariable() {
         String usage = SchedulerApp.usage();
-        for (SchedulerConfig.Key k : SchedulerConfig.KEYS) {
+        for (dev.edgeweave.config.SettingKey k : SchedulerConfig.KEYS) {
             assertTrue(usage.contains(k.name()), k.name());
         }
         assertTrue(usage.contains("EDGEWEAVE_SCHEDULER_COMMIT_INTERVAL"));

@@ -2,6 +2,7 @@ package dev.edgeweave.scheduler;
 
 import dev.edgeweave.core.gpu.GpuCatalog;
 import dev.edgeweave.core.model.ModelCatalog;
+import dev.edgeweave.core.sim.MutableClock;
 import dev.edgeweave.schemas.avro.AvroCodec;
 import dev.edgeweave.schemas.topic.Topics;
 import dev.edgeweave.v1.AttemptOutcome;

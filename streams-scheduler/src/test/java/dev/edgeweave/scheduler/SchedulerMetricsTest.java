@@ -68,7 +68,7 @@ class SchedulerMetricsTest {
         SchedulerCounters counters = new SchedulerCounters();
         AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.CREATED);
         try (SchedulerMetrics metrics = new SchedulerMetrics(counters, () -> 0);
-             SchedulerHttpServer http = SchedulerHttpServer.start(0, metrics::scrape, state::get)) {
+             dev.edgeweave.config.StatusServer http = SchedulerHttpServer.start(0, metrics::scrape, state::get)) {
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             URI base = URI.create("http://127.0.0.1:" + http.port());
 

@@ -87,8 +87,9 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
  *   <li><b>pass-through</b>: {@link PassThroughTopology} — decode, re-encode, one output topic.</li>
  * </ul>
  * A run's rate is N over the time from its first prompt processed until the offsets of all N are committed
- * (so the last transaction counts), start-up and rebalance excluded alike. Runs alternate which topology
- * goes first; each figure is the median of its runs. The routed run must route every prompt: a rejection or
+ * (so the last transaction counts), start-up and rebalance excluded alike. Uncounted warm-up runs of both
+ * come first (the JIT's work on the code both share would otherwise fall on whichever is measured first);
+ * then the counted runs alternate which topology goes first; each figure is the median of its runs. The routed run must route every prompt: a rejection or
  * dead letter fails the benchmark rather than flattering it.
  *
  * <p><b>Decision time.</b> {@link DecisionTimer} over a {@link Dispatcher} on a {@link CityState} fed the
@@ -111,16 +112,20 @@ public final class SchedulerBench {
     /**
      * @param records   prompts per run (at least 1)
      * @param runs      runs of each topology; each figure is their median
+     * @param warmups   uncounted runs of each topology before the counted ones
      * @param bootstrap a broker to use instead of starting one in this JVM
      * @param timeout   how long one run may take before the benchmark gives up
      */
-    public record Options(long records, int runs, Optional<String> bootstrap, Duration timeout) {
+    public record Options(long records, int runs, int warmups, Optional<String> bootstrap, Duration timeout) {
         public Options {
             if (records < 1) {
                 throw new IllegalArgumentException("--records must be >= 1, was " + records);
             }
             if (runs < 1) {
                 throw new IllegalArgumentException("--runs must be >= 1, was " + runs);
+            }
+            if (warmups < 0) {
+                throw new IllegalArgumentException("--warmups must be >= 0, was " + warmups);
             }
         }
     }
@@ -197,6 +202,13 @@ public final class SchedulerBench {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             Throughput tp = new Throughput(admin, bootstrap, stateRoot, sc, serverIds, clock, o);
             tp.prepare(states, new BenchPrompts(workload, t));
+            // Warm-up runs first, of both and uncounted: the JVM compiles the client, broker and Streams code
+            // they share (about 30 s of compiler time on two cores), and the first run measured would pay for it.
+            for (int w = 1; w <= o.warmups(); w++) {
+                say("warm-up %d of %d (not counted)", w, o.warmups());
+                tp.routed(-w);
+                tp.passThrough(-w);
+            }
             double[] routed = new double[o.runs()];
             double[] passThrough = new double[o.runs()];
             for (int r = 0; r < o.runs(); r++) {
@@ -337,7 +349,7 @@ public final class SchedulerBench {
 
         private double measure(String what, int run, Topology topology, LongSupplier progress, LongSupplier finished)
                 throws Exception {
-            String appId = prefix + what + "-" + run;
+            String appId = prefix + what + (run < 0 ? "-warmup" + -run : "-" + run);
             long n = options.records();
             System.gc();
             AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -381,8 +393,8 @@ public final class SchedulerBench {
             }
             deleteInternalTopics(appId);
             double rate = n / seconds;
-            say("run %d %-12s %,d prompts in %6.2f s = %,10.0f prompts/s (start-up %.1f s)", run, what, n, seconds,
-                    rate, (first - started) / 1e9);
+            say("%s %-12s %,d prompts in %6.2f s = %,10.0f prompts/s (start-up %.1f s)",
+                    run < 0 ? "warm-up " + -run : "run " + run, what, n, seconds, rate, (first - started) / 1e9);
             return rate;
         }
 

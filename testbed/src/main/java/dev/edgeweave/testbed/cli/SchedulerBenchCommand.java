@@ -36,6 +36,10 @@ public final class SchedulerBenchCommand implements Callable<Integer> {
             + "Default: ${DEFAULT-VALUE}.")
     int runs;
 
+    @Option(names = "--warmups", defaultValue = "1", description = "Uncounted runs of each topology before the "
+            + "counted ones, so the JIT's compiling is not measured. Default: ${DEFAULT-VALUE}.")
+    int warmups;
+
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
             description = "A Kafka broker to use instead of starting one in this JVM (default: -Dkafka.bootstrap if set).")
     String bootstrap;
@@ -50,7 +54,7 @@ public final class SchedulerBenchCommand implements Callable<Integer> {
                 : System.getProperty(KafkaBrokerExtension.BOOTSTRAP_PROPERTY, "").isBlank() ? null
                 : System.getProperty(KafkaBrokerExtension.BOOTSTRAP_PROPERTY).trim();
         SchedulerBenchResult result = new SchedulerBench(System.err)
-                .run(new SchedulerBench.Options(records, runs, Optional.ofNullable(broker), timeout));
+                .run(new SchedulerBench.Options(records, runs, warmups, Optional.ofNullable(broker), timeout));
         PrintWriter out = spec.commandLine().getOut();
         out.println(result.toJson());
         out.flush();

@@ -86,10 +86,13 @@ class SchedulerBenchPartsTest {
 
     @Test
     void optionsRefuseNothingToMeasure() {
-        assertThrows(IllegalArgumentException.class, () -> new SchedulerBench.Options(0, 3, Optional.empty(),
+        assertThrows(IllegalArgumentException.class, () -> new SchedulerBench.Options(0, 3, 1, Optional.empty(),
                 java.time.Duration.ofMinutes(1)));
-        assertThrows(IllegalArgumentException.class, () -> new SchedulerBench.Options(10, 0, Optional.empty(),
+        assertThrows(IllegalArgumentException.class, () -> new SchedulerBench.Options(10, 0, 1, Optional.empty(),
                 java.time.Duration.ofMinutes(1)));
+        assertThrows(IllegalArgumentException.class, () -> new SchedulerBench.Options(10, 3, -1, Optional.empty(),
+                java.time.Duration.ofMinutes(1)));
+        new SchedulerBench.Options(10, 1, 0, Optional.empty(), java.time.Duration.ofMinutes(1));
     }
 
     private static List<String> iterable(java.util.Iterator<String> it) {

@@ -22,7 +22,7 @@ class BenchCommandTest {
     void helpNamesTheJsonFiguresAndOptions() {
         EvaluateCommandTest.Run r = EvaluateCommandTest.run("bench", "scheduler", "--help");
         assertEquals(0, r.exitCode(), r.err());
-        for (String s : new String[] {"routedPerSec", "decisionP99Micros", "--records", "--runs", "--bootstrap"}) {
+        for (String s : new String[] {"routedPerSec", "decisionP99Micros", "--records", "--runs", "--warmups", "--bootstrap"}) {
             assertTrue(r.out().contains(s), s + " in: " + r.out());
         }
     }
@@ -34,5 +34,7 @@ class BenchCommandTest {
         assertEquals("edgeweave: --records must be >= 1, was 0", r.err().strip());
         r = EvaluateCommandTest.run("bench", "scheduler", "--runs", "0");
         assertEquals("edgeweave: --runs must be >= 1, was 0", r.err().strip());
+        r = EvaluateCommandTest.run("bench", "scheduler", "--warmups", "-1");
+        assertEquals("edgeweave: --warmups must be >= 0, was -1", r.err().strip());
     }
 }

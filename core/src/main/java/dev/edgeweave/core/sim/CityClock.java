@@ -1,4 +1,4 @@
-package dev.edgeweave.scheduler;
+package dev.edgeweave.core.sim;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.edgeweave.scheduler;
+package dev.edgeweave.core.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
