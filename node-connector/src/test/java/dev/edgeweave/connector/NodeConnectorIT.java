@@ -28,6 +28,7 @@ import dev.edgeweave.v1.DeploymentState;
 import dev.edgeweave.v1.DeploymentStatus;
 import dev.edgeweave.v1.InlineContent;
 import dev.edgeweave.v1.LatencyBreakdown;
+import dev.edgeweave.v1.LinkSample;
 import dev.edgeweave.v1.NodeState;
 import dev.edgeweave.v1.Prompt;
 import dev.edgeweave.v1.PromptSizes;
@@ -87,6 +88,8 @@ class NodeConnectorIT {
                         ConnectorConfig.CITY_SPEEDUP, Double.toString(SPEEDUP),
                         ConnectorConfig.CITY_START, cityStart.toString(),
                         ConnectorConfig.EMULATED_LINKS, "ap-1=12.5/50/100",
+                        // A real TCP probe: the broker's own port answers connects.
+                        ConnectorConfig.PROBES, "probe-1=" + broker.bootstrapServers().split(",")[0],
                         ConnectorConfig.SHUTDOWN_TIMEOUT, "20s"));
         return ConnectorConfig.from(s, GpuCatalog.standard());
     }
@@ -152,6 +155,7 @@ class NodeConnectorIT {
                 return results.keySet().equals(ids);
             });
             int waitedForLoad = 0;
+            double worst = 0;
             for (AttemptResult a : results.values()) {
                 assertEquals(AttemptOutcome.COMPLETED, a.getOutcome(), a.getPromptId() + " " + a.getReasonText());
                 assertEquals(nodeId, a.getNodeId());
@@ -166,10 +170,13 @@ class NodeConnectorIT {
                 if (m.getLoadWaitSeconds() > 0) {
                     waitedForLoad++;
                 }
+                worst = Math.max(worst, Math.abs(parts - measured) / measured);
                 InlineContent out = (InlineContent) a.getOutput();
                 assertEquals(EmulatedRuntime.MEDIA_TYPE, out.getMediaType());
             }
             assertTrue(waitedForLoad > 0, "prompts sent with the command waited for the load");
+            LOG.info("{} results; breakdown vs measured time: worst difference {} %; {} waited for the load",
+                    results.size(), String.format("%.2f", 100 * worst), waitedForLoad);
             // Every offset done (the undecodable record included): the commit reaches the end of the topic.
             try (Admin admin = Admin.create(broker.adminProps())) {
                 await("the offsets committed to the end", Duration.ofSeconds(20),
@@ -190,8 +197,21 @@ class NodeConnectorIT {
                         && decisions.stream().anyMatch(d -> d.getDecision().contains("READY"))
                         && decisions.stream().anyMatch(d -> d.getRationale().contains("unknown model no-such-model"));
             });
-            await("the emulated link on network-telemetry", Duration.ofSeconds(20), () -> reader
-                    .poll(Topics.NETWORK_TELEMETRY.name()).stream().anyMatch(r -> r.key().equals("ap-1/" + nodeId)));
+            Set<String> links = new HashSet<>();
+            await("the emulated link and the probed one on network-telemetry", Duration.ofSeconds(20), () -> {
+                for (ConsumerRecord<String, byte[]> r : reader.poll(Topics.NETWORK_TELEMETRY.name())) {
+                    LinkSample l = AvroCodec.of(LinkSample.class).decode(r.value());
+                    if (l.getToId().equals(nodeId)) {
+                        assertEquals(l.getFromId() + "/" + nodeId, r.key());
+                        assertTrue(l.getRttMillis() >= 0 && l.getProbes() >= 1, l.toString());
+                        if (l.getFromId().equals("ap-1")) {
+                            assertEquals(12.5, l.getRttMillis());
+                        }
+                        links.add(l.getFromId());
+                    }
+                }
+                return links.containsAll(List.of("ap-1", "probe-1"));
+            });
             assertTrue(c.metrics().scrape().contains("connector_records_ignored_total{topic=\"" + topic + "\"} 1.0"),
                     "the undecodable record was counted");
             assertTrue(c.healthy());
