@@ -129,15 +129,11 @@ final class DeploymentKeeper {
         if (target.containsKey(model.id())) {
             return false;
         }
-        int best = -1;
-        long bestLeft = Long.MAX_VALUE;
-        for (int g = 0; g < server.gpus().size(); g++) {
-            long left = server.gpus().get(g).memoryBytes() - runtime.memoryUsedBytes(g) - model.memoryBytes();
-            if (left >= 0 && left < bestLeft) {
-                best = g;
-                bestLeft = left;
-            }
+        long[] held = new long[server.gpus().size()];
+        for (int g = 0; g < held.length; g++) {
+            held[g] = runtime.memoryUsedBytes(g);
         }
+        int best = OnNodePacker.bestFitGpu(server, held, model.memoryBytes());
         if (best < 0) {
             return false;
         }
@@ -287,16 +283,7 @@ final class DeploymentKeeper {
     private int bestFit(long bytes) {
         long[] used = new long[server.gpus().size()];
         target.values().forEach(d -> used[d.gpuIndex()] += catalog.require(d.modelId()).memoryBytes());
-        int best = 0;
-        long bestLeft = Long.MAX_VALUE;
-        for (int g = 0; g < used.length; g++) {
-            long left = server.gpus().get(g).memoryBytes() - used[g] - bytes;
-            if (left >= 0 && left < bestLeft) {
-                best = g;
-                bestLeft = left;
-            }
-        }
-        return best;
+        return Math.max(0, OnNodePacker.bestFitGpu(server, used, bytes));
     }
 
     private void remember(String id) {

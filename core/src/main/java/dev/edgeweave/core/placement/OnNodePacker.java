@@ -123,6 +123,14 @@ public final class OnNodePacker {
                 && server.gpus().get(preferred).memoryBytes() - used[preferred] >= bytes) {
             return preferred;
         }
+        return bestFitGpu(server, used, bytes);
+    }
+
+    /**
+     * The GPU of {@code server} that {@code bytes} more fit on with the least memory to spare (best fit, lowest
+     * index on a tie), given {@code used} bytes held on each; -1 when it fits on none.
+     */
+    public static int bestFitGpu(EdgeServer server, long[] used, long bytes) {
         int best = -1;
         long bestLeft = Long.MAX_VALUE;
         for (int g = 0; g < used.length; g++) {
