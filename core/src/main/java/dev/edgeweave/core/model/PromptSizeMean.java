@@ -28,6 +28,25 @@ public final class PromptSizeMean {
         count++;
     }
 
+    /** Adds every prompt of {@code other} to this mean (partial means merge exactly: they are sums). */
+    public void addAll(PromptSizeMean other) {
+        inputTokens += other.inputTokens;
+        images += other.images;
+        imagePixels += other.imagePixels;
+        audioSeconds += other.audioSeconds;
+        outputTokens += other.outputTokens;
+        steps += other.steps;
+        outputPixels += other.outputPixels;
+        inputBytes += other.inputBytes;
+        count += other.count;
+    }
+
+    /** {@code a} with {@code b}'s prompts added (for map merges); changes and returns {@code a}. */
+    public static PromptSizeMean merged(PromptSizeMean a, PromptSizeMean b) {
+        a.addAll(b);
+        return a;
+    }
+
     public long count() {
         return count;
     }

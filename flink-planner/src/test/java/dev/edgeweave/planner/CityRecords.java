@@ -1,0 +1,192 @@
+package dev.edgeweave.planner;
+
+import dev.edgeweave.schemas.avro.AvroCodec;
+import dev.edgeweave.schemas.topic.Topic;
+import dev.edgeweave.schemas.topic.TopicAdmin;
+import dev.edgeweave.testing.kafka.KafkaBroker;
+import dev.edgeweave.v1.DeploymentState;
+import dev.edgeweave.v1.DeploymentStatus;
+import dev.edgeweave.v1.GpuState;
+import dev.edgeweave.v1.InlineContent;
+import dev.edgeweave.v1.LatencyBreakdown;
+import dev.edgeweave.v1.ModelClass;
+import dev.edgeweave.v1.NodeState;
+import dev.edgeweave.v1.Prompt;
+import dev.edgeweave.v1.PromptCompletion;
+import dev.edgeweave.v1.PromptSizes;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** Builders of the city's records for the planner's tests, and a small Kafka kit around them. */
+final class CityRecords {
+
+    static final long GB = 1_000_000_000L;
+
+    private CityRecords() {
+    }
+
+    static Prompt prompt(String id, String model, Instant at, int outputTokens, int steps) {
+        return Prompt.newBuilder().setPromptId(id).setModelId(model).setUserId("u").setAccessPointId("ap-1")
+                .setSloSeconds(30).setCreatedAt(at)
+                .setSizes(PromptSizes.newBuilder().setInputTokens(steps > 0 ? 30 : 200).setOutputTokens(outputTokens)
+                        .setSteps(steps).setOutputPixels(steps > 0 ? 512L * 512 : 0).setInputBytes(800L).build())
+                .setContent(InlineContent.newBuilder().setMediaType("text/plain")
+                        .setData(ByteBuffer.wrap("x".getBytes(StandardCharsets.UTF_8))).build())
+                .build();
+    }
+
+    static PromptCompletion completion(Prompt p, ModelClass cls, String node, double latency) {
+        Instant done = p.getCreatedAt().plusMillis(Math.round(latency * 1000));
+        return PromptCompletion.newBuilder().setPromptId(p.getPromptId()).setModelId(p.getModelId()).setModelClass(cls)
+                .setUserId("u").setAccessPointId("ap-1").setNodeId(node).setAttempts(1).setSloSeconds(p.getSloSeconds())
+                .setCreatedAt(p.getCreatedAt()).setCompletedAt(done)
+                .setLatency(LatencyBreakdown.newBuilder().setUplinkSeconds(0).setRttSeconds(0).setQueueSeconds(0)
+                        .setLoadWaitSeconds(0).setInferenceSeconds(latency / 2).setDownlinkSeconds(0)
+                        .setTotalSeconds(latency).build())
+                .setOutput(InlineContent.newBuilder().setMediaType("text/plain").setData(ByteBuffer.allocate(0)).build())
+                .build();
+    }
+
+    /** A one-GPU A100 server's state, holding {@code models} READY on GPU 0. */
+    static NodeState state(String node, Instant at, long sequence, int queued, double util, String... models) {
+        List<DeploymentState> ds = new ArrayList<>();
+        for (String m : models) {
+            ds.add(DeploymentState.newBuilder().setModelId(m).setGpuIndex(0).setStatus(DeploymentStatus.READY)
+                    .setReadyAt(null).setConcurrency(4).setQueued(queued).setRunning(1).setMeanServiceSeconds(1)
+                    .setMemoryBytes(6 * GB).setShareWeight(1.0).setReason(null).build());
+        }
+        return NodeState.newBuilder().setNodeId(node).setSiteId("site-" + node).setHeartbeatAt(at).setSequence(sequence)
+                .setStorageBytesPerSecond(2e9)
+                .setGpus(List.of(GpuState.newBuilder().setIndex(0).setGpuType("a100-40gb").setMemoryBytes(40 * GB)
+                        .setMemoryUsedBytes(6L * GB * models.length).setUtilisation(util).build()))
+                .setDeployments(ds).setDraining(false).build();
+    }
+
+    /** Topics named {@code prefix} + the standard names. */
+    static void createTopics(KafkaBroker broker, String prefix, List<Topic<?, ?>> topics) throws Exception {
+        List<Topic<?, ?>> renamed = new ArrayList<>();
+        for (Topic<?, ?> t : topics) {
+            renamed.add(new Topic<>(prefix + t.name(), t.keySerde(), t.valueSerde(), t.partitions(), t.configs()));
+        }
+        try (Admin admin = Admin.create(broker.adminProps())) {
+            new TopicAdmin(admin, (short) 1, Duration.ofSeconds(30)).ensure(renamed);
+        }
+    }
+
+    /** The first send that failed, if any: a test checks {@link #checkSent} after flushing. */
+    private static final java.util.concurrent.atomic.AtomicReference<Exception> FAILED =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** Sends one encoded record stamped {@code at}; a failure shows in {@link #checkSent}. */
+    static <T extends org.apache.avro.specific.SpecificRecord> void send(KafkaProducer<byte[], byte[]> producer,
+                                                                       String topic, String key, T value, Instant at) {
+        @SuppressWarnings("unchecked")
+        AvroCodec<T> codec = (AvroCodec<T>) AvroCodec.of(value.getClass());
+        producer.send(new ProducerRecord<>(topic, null, at.toEpochMilli(), key.getBytes(StandardCharsets.UTF_8),
+                codec.encode(value)), (m, e) -> {
+                    if (e != null) {
+                        FAILED.compareAndSet(null, e);
+                    }
+                });
+    }
+
+    /** Flushes {@code producer} and fails if any record sent through {@link #send} was refused. */
+    static void checkSent(KafkaProducer<byte[], byte[]> producer) {
+        producer.flush();
+        Exception e = FAILED.getAndSet(null);
+        if (e != null) {
+            throw new AssertionError("a record was refused by the broker: " + e, e);
+        }
+    }
+
+    /**
+     * A server that keeps heartbeating after a recorded stream ends, as live servers do: a state every 100 ms of
+     * wall time, each a second of city time after the last, from {@code from}. It keeps one source partition
+     * active, so once the recorded partitions go idle the watermark follows it and the windows close.
+     */
+    static final class Heartbeat implements AutoCloseable {
+        private final Thread thread;
+        private volatile boolean stop;
+
+        Heartbeat(KafkaBroker broker, String topic, String node, Instant from, String... models) {
+            thread = new Thread(() -> {
+                try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(broker.producerProps())) {
+                    Instant t = from;
+                    long seq = 1_000_000_000L;
+                    while (!stop) {
+                        send(p, topic, node, state(node, t, seq++, 0, 0, models), t);
+                        p.flush();
+                        t = t.plusSeconds(1);
+                        Thread.sleep(100);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (Exception e) {
+                    throw new IllegalStateException("heartbeat of " + node + " failed", e);
+                }
+            }, "heartbeat-" + node);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop = true;
+            thread.join(5_000);
+        }
+    }
+
+    /** A read_committed consumer of topics from their start, collecting every record by topic. */
+    static final class Reader implements AutoCloseable {
+        private final KafkaConsumer<String, byte[]> consumer;
+        final Map<String, List<ConsumerRecord<String, byte[]>>> byTopic = new HashMap<>();
+
+        Reader(KafkaBroker broker, List<String> topics) {
+            Properties p = broker.consumerProps(broker.uniqueName("reader"));
+            p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            consumer = new KafkaConsumer<>(p);
+            consumer.subscribe(topics);
+        }
+
+        List<ConsumerRecord<String, byte[]>> all(String topic) {
+            return byTopic.getOrDefault(topic, List.of());
+        }
+
+        /** Polls until {@code done} holds or {@code timeout} passes (then fails naming {@code what}). */
+        void until(String what, Duration timeout, BooleanSupplier done) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    byTopic.computeIfAbsent(r.topic(), k -> new ArrayList<>()).add(r);
+                }
+                if (done.getAsBoolean()) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+}
