@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  *   <tr><td>{@code connector_prompts_received_total}</td><td>attempts taken off the server's topic</td></tr>
  *   <tr><td>{@code connector_results_total{outcome,reason}}</td><td>attempt results produced</td></tr>
  *   <tr><td>{@code connector_records_ignored_total{topic}}</td><td>undecodable or misaddressed records</td></tr>
- *   <tr><td>{@code connector_commands_total{verdict}}</td><td>deployment commands applied or refused</td></tr>
+ *   <tr><td>{@code connector_commands_total{verdict}}</td><td>deployment commands applied, refused, or replayed (an id seen before: ignored)</td></tr>
  *   <tr><td>{@code connector_result_send_errors_total}</td><td>results Kafka did not take (the prompt is served again after a restart)</td></tr>
  *   <tr><td>{@code connector_service_seconds}</td><td>city seconds from receiving an attempt to its result</td></tr>
  *   <tr><td>{@code connector_inflight_prompts}</td><td>attempts received and not yet answered</td></tr>
@@ -65,7 +65,7 @@ public final class ConnectorMetrics {
     }
 
     void command(String verdict) {
-        counter("connector.commands", "Deployment commands applied or refused", "verdict", verdict, null, null)
+        counter("connector.commands", "Deployment commands applied, refused, or replayed (an id seen before: ignored)", "verdict", verdict, null, null)
                 .increment();
     }
 

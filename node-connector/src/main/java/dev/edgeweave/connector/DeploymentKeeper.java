@@ -90,6 +90,11 @@ final class DeploymentKeeper {
         return Map.copyOf(target);
     }
 
+    /** Whether a command with this id was applied or refused already (a replay does nothing). */
+    boolean knows(String commandId) {
+        return seen.contains(commandId);
+    }
+
     /**
      * Applies one command.
      *

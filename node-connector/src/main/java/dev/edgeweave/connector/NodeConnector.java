@@ -456,8 +456,9 @@ public final class NodeConnector implements AutoCloseable {
         if (!nodeId.equals(c.getNodeId()) && !nodeId.equals(r.key())) {
             return; // another server's
         }
+        boolean replay = keeper.knows(c.getCommandId());
         String refusal = keeper.apply(c);
-        metrics.command(refusal == null ? "applied" : "refused");
+        metrics.command(replay ? "replayed" : refusal == null ? "applied" : "refused");
         publishState();
     }
 

@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates topics as {@link Topics} defines them, idempotently: a topic that exists with the defined
@@ -73,8 +74,7 @@ public final class TopicAdmin {
             }
         }
         List<String> names = topics.stream().map(Topic::name).toList();
-        Map<String, TopicDescription> described =
-                call(() -> admin.describeTopics(names).allTopicNames(), "describing topics");
+        Map<String, TopicDescription> described = describe(names);
         for (Topic<?, ?> t : topics) {
             int actual = described.get(t.name()).partitions().size();
             if (actual != t.partitions()) {
@@ -84,6 +84,29 @@ public final class TopicAdmin {
             }
         }
         return created;
+    }
+
+    /**
+     * Describes {@code names}, asking again while the broker does not know a topic yet: right after a creation
+     * its metadata may trail the controller for a moment, and a topic made by a concurrent component as well.
+     */
+    private Map<String, TopicDescription> describe(List<String> names) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return call(() -> admin.describeTopics(names).allTopicNames(), "describing topics");
+            } catch (IllegalStateException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while describing topics", e);
+            }
+        }
     }
 
     private <T> T call(KafkaCall<T> call, String what) {

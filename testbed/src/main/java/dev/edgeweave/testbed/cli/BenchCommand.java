@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code ./edgeweave bench}: the benchmarks, each printing one JSON line last. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each prints its progress on standard error and one JSON line last on standard output.",
-        subcommands = {SchedulerBenchCommand.class})
+        subcommands = {SchedulerBenchCommand.class, PlannerBenchCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

@@ -16,6 +16,7 @@ class BenchCommandTest {
         EvaluateCommandTest.Run r = EvaluateCommandTest.run("bench");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("scheduler"), r.out());
+        assertTrue(r.out().contains("planner"), r.out());
     }
 
     @Test
@@ -25,6 +26,18 @@ class BenchCommandTest {
         for (String s : new String[] {"routedPerSec", "decisionP99Micros", "--records", "--runs", "--warmups", "--bootstrap"}) {
             assertTrue(r.out().contains(s), s + " in: " + r.out());
         }
+    }
+
+    @Test
+    void plannerHelpNamesItsFiguresAndRefusesTooLittle() {
+        EvaluateCommandTest.Run r = EvaluateCommandTest.run("bench", "planner", "--help");
+        assertEquals(0, r.exitCode(), r.err());
+        for (String s : new String[] {"eventsPerSec", "windowLatencyMs", "--events", "--live-seconds"}) {
+            assertTrue(r.out().contains(s), s + " in: " + r.out());
+        }
+        r = EvaluateCommandTest.run("bench", "planner", "--events", "10");
+        assertEquals(1, r.exitCode());
+        assertEquals("edgeweave: --events must be >= 1000, was 10", r.err().strip());
     }
 
     @Test
