@@ -177,7 +177,9 @@ public final class PlannerJob {
 
         @Override
         public void processElement2(Decided d, Context ctx, Collector<PlanInput> out) throws Exception {
-            weights.update(d.weights);
+            if (d.weights != null) {
+                weights.update(d.weights);
+            }
         }
     }
 

@@ -37,12 +37,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.streaming.api.functions.async.ResultFuture;
-import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,28 +48,23 @@ import org.slf4j.LoggerFactory;
  * that move each server from what it reports to the plan ({@link CommandDiff}). The plan's id is the window's
  * end, so a restart re-deriving a window's plan issues the same command ids.
  */
-public class PlanningCall extends RichAsyncFunction<PlanInput, List<Outbound>> {
+public class PlanningCall extends AgentCall<PlanInput, List<Outbound>> {
 
     private static final Logger LOG = LoggerFactory.getLogger(PlanningCall.class);
     private static final AvroCodec<DeploymentPlan> PLANS = AvroCodec.of(DeploymentPlan.class);
     private static final AvroCodec<DeploymentCommand> COMMANDS = AvroCodec.of(DeploymentCommand.class);
     private final PlannerSettings settings;
-    private transient ExecutorService pool;
     private transient GuardedAgent<PlanningSituation, PlanningDecision> agent;
     private transient OptimizerPlanningBrain optimizer;
     private transient ModelCatalog catalog;
 
     public PlanningCall(PlannerSettings settings) {
+        super("long-term-agent");
         this.settings = settings;
     }
 
     @Override
-    public void open(OpenContext context) {
-        pool = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "long-term-agent");
-            t.setDaemon(true);
-            return t;
-        });
+    void start() {
         catalog = ModelCatalog.standard();
         PlacementPlanner.Options dynamic = PlacementPlanner.DYNAMIC;
         optimizer = new OptimizerPlanningBrain(new PlacementPlanner.Options(dynamic.targetUtilisation(),
@@ -85,29 +74,12 @@ public class PlanningCall extends RichAsyncFunction<PlanInput, List<Outbound>> {
     }
 
     @Override
-    public void close() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
+    long timeoutMillis() {
+        return settings.agentTimeout().toMillis();
     }
 
     @Override
-    public void asyncInvoke(PlanInput in, ResultFuture<List<Outbound>> result) {
-        CompletableFuture.supplyAsync(() -> plan(in, null), pool).whenComplete((r, e) -> {
-            if (e != null) {
-                result.completeExceptionally(e);
-            } else {
-                result.complete(List.of(r));
-            }
-        });
-    }
-
-    @Override
-    public void timeout(PlanInput in, ResultFuture<List<Outbound>> result) {
-        result.complete(List.of(plan(in, "timeout after " + settings.agentTimeout().toMillis() + " ms")));
-    }
-
-    synchronized List<Outbound> plan(PlanInput in, String timedOut) {
+    List<Outbound> decide(PlanInput in, String timedOut) {
         LongWindow w = in.window;
         Situation sit = situation(w, in.weights, catalog, settings);
         AgentOutcome<PlanningDecision> o;

@@ -8,6 +8,7 @@ import dev.edgeweave.agents.GuardedAgent;
 import dev.edgeweave.agents.OptimizerSchedulingBrain;
 import dev.edgeweave.agents.SchedulingDecision;
 import dev.edgeweave.agents.SchedulingSituation;
+import dev.edgeweave.agents.ShortTermSchedulingAgent;
 import dev.edgeweave.agents.ServerLoad;
 import dev.edgeweave.core.model.ModelCatalog;
 import dev.edgeweave.core.model.ModelClass;
@@ -25,12 +26,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.streaming.api.functions.async.ResultFuture;
-import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
 /**
  * The short-term scheduling agent on each short window, through Flink's async I/O (a language-model brain can
@@ -39,68 +34,72 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * Flink's state, so after a restart it starts afresh (a few windows to settle). Emits the {@code RoutingPolicy}
  * (key {@code city}, version = the window's end) and the {@code AgentDecision}.
  */
-public class SchedulingCall extends RichAsyncFunction<ShortWindow, Decided> {
+public class SchedulingCall extends AgentCall<ShortWindow, Decided> {
 
     private static final AvroCodec<RoutingPolicy> POLICIES = AvroCodec.of(RoutingPolicy.class);
     private final PlannerSettings settings;
-    private transient ExecutorService pool;
     private transient GuardedAgent<SchedulingSituation, SchedulingDecision> agent;
-    private transient OptimizerSchedulingBrain optimizer;
+    private transient ShortTermSchedulingAgent optimizer;
+    /** Guards {@link #current} and {@link #timedOut}; the brain's call runs outside it. */
+    private transient Object lock;
     private transient RoutingWeights current;
+    /** Windows whose decision the timeout made: the brain's late answer for them is dropped. */
+    private transient java.util.Set<Long> timedOut;
 
     public SchedulingCall(PlannerSettings settings) {
+        super("short-term-agent");
         this.settings = settings;
     }
 
     @Override
-    public void open(OpenContext context) {
-        pool = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "short-term-agent");
-            t.setDaemon(true);
-            return t;
-        });
-        optimizer = new OptimizerSchedulingBrain();
+    void start() {
+        // The optimizer has a memory (decaying slowdowns): one lock for its every use, the fallback's included.
+        OptimizerSchedulingBrain brain = new OptimizerSchedulingBrain();
+        optimizer = s -> {
+            synchronized (brain) {
+                return brain.decide(s);
+            }
+        };
         Guard guard = new Guard(ModelCatalog.standard(), settings.churnLimit());
         agent = new GuardedAgent<>(optimizer::decide, Brain.OPTIMIZER, optimizer::decide, guard::check);
+        lock = new Object();
         current = RoutingWeights.NEUTRAL;
+        timedOut = new java.util.HashSet<>();
     }
 
     @Override
-    public void close() {
-        if (pool != null) {
-            pool.shutdownNow();
+    long timeoutMillis() {
+        return settings.agentTimeout().toMillis();
+    }
+
+    /**
+     * One decision; with a timeout reason, the optimizer's alone. The brain is asked outside the lock, so a slow
+     * language model never holds up the timeout's decision; its answer for a window the timeout already decided
+     * is dropped.
+     */
+    @Override
+    Decided decide(ShortWindow w, String timedOutReason) {
+        SchedulingSituation s;
+        synchronized (lock) {
+            s = situation(w, current, settings);
         }
-    }
-
-    @Override
-    public void asyncInvoke(ShortWindow w, ResultFuture<Decided> result) {
-        CompletableFuture.supplyAsync(() -> decide(w, null), pool).whenComplete((d, e) -> {
-            if (e != null) {
-                result.completeExceptionally(e);
-            } else {
-                result.complete(List.of(d));
+        AgentOutcome<SchedulingDecision> o = timedOutReason == null ? agent.decide(s)
+                : new AgentOutcome<>(optimizer.decide(s), Brain.OPTIMIZER, AgentOutcome.Verdict.REPLACED, List.of(),
+                        timedOutReason, 0);
+        synchronized (lock) {
+            if (timedOutReason != null) {
+                timedOut.add(w.windowEnd);
+            } else if (timedOut.remove(w.windowEnd)) {
+                return new Decided();
             }
-        });
+            if (o.decision() != null) {
+                current = o.decision().weights();
+            }
+            return records(w, s, o);
+        }
     }
 
-    @Override
-    public void timeout(ShortWindow w, ResultFuture<Decided> result) {
-        result.complete(List.of(decide(w, "timeout after " + settings.agentTimeout().toMillis() + " ms")));
-    }
-
-    /** One decision; with a timeout reason, the optimizer's alone. Synchronized: the brain has memory. */
-    synchronized Decided decide(ShortWindow w, String timedOut) {
-        SchedulingSituation s = situation(w, current, settings);
-        AgentOutcome<SchedulingDecision> o;
-        if (timedOut == null) {
-            o = agent.decide(s);
-        } else {
-            SchedulingDecision d = optimizer.decide(s);
-            o = new AgentOutcome<>(d, Brain.OPTIMIZER, AgentOutcome.Verdict.REPLACED, List.of(), timedOut, 0);
-        }
-        if (o.decision() != null) {
-            current = o.decision().weights();
-        }
+    private Decided records(ShortWindow w, SchedulingSituation s, AgentOutcome<SchedulingDecision> o) {
         Decided out = new Decided();
         out.windowEnd = w.windowEnd;
         out.weights = new double[ShortWindow.CLASSES];

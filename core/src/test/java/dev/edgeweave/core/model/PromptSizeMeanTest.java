@@ -20,4 +20,19 @@ class PromptSizeMeanTest {
     void nothingToAverageIsAnError() {
         assertThrows(IllegalStateException.class, () -> new PromptSizeMean().mean());
     }
+
+    @Test
+    void mergingPartialMeansEqualsOneMeanOverEveryPrompt() {
+        PromptSizeMean all = new PromptSizeMean();
+        PromptSizeMean a = new PromptSizeMean();
+        PromptSizeMean b = new PromptSizeMean();
+        for (int i = 1; i <= 9; i++) {
+            PromptSize z = new PromptSize(100 * i, i % 2, 1000L * i, 0.5 * i, 10 * i, i, 0, 400L * i);
+            all.add(z);
+            (i <= 4 ? a : b).add(z);
+        }
+        PromptSizeMean merged = PromptSizeMean.merged(a, b);
+        assertEquals(9, merged.count());
+        assertEquals(all.mean(), merged.mean());
+    }
 }
