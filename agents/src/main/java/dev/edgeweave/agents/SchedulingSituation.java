@@ -22,4 +22,24 @@ public record SchedulingSituation(double windowEnd, Map<ModelClass, ClassStats> 
         classes = classes.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(classes));
         servers = List.copyOf(servers);
     }
+
+    /**
+     * The window's measure, as the agents' memory records a decision's outcome: mean latency and slowdown per
+     * class, and the Normalized Jain index over the classes' slowdown. Numbers only.
+     */
+    public String measure() {
+        if (classes.isEmpty()) {
+            return "no prompt ended";
+        }
+        StringBuilder b = new StringBuilder();
+        double[] slowdowns = new double[classes.size()];
+        int i = 0;
+        for (Map.Entry<ModelClass, ClassStats> e : classes.entrySet()) {
+            b.append(String.format(java.util.Locale.ROOT, "%s %.2f s (slowdown %.2f, %d); ", e.getKey(),
+                    e.getValue().meanLatencySeconds(), e.getValue().meanSlowdown(), e.getValue().count()));
+            slowdowns[i++] = e.getValue().meanSlowdown();
+        }
+        return b.append(String.format(java.util.Locale.ROOT, "Normalized Jain %.3f",
+                dev.edgeweave.core.fairness.Fairness.normalizedJain(slowdowns))).toString();
+    }
 }

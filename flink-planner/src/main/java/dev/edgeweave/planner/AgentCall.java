@@ -36,6 +36,9 @@ abstract class AgentCall<I, O> extends RichAsyncFunction<I, O> {
      */
     abstract O decide(I in, String timedOut);
 
+    /** Releases what {@link #start} built (the brains' memory). */
+    abstract void stop();
+
     /** The operator's timeout, for the recorded reason. */
     abstract long timeoutMillis();
 
@@ -54,6 +57,7 @@ abstract class AgentCall<I, O> extends RichAsyncFunction<I, O> {
         if (pool != null) {
             pool.shutdownNow();
         }
+        stop();
     }
 
     @Override

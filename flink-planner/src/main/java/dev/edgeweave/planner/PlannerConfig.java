@@ -1,5 +1,6 @@
 package dev.edgeweave.planner;
 
+import dev.edgeweave.agents.AgentsConfig;
 import dev.edgeweave.config.SettingKey;
 import dev.edgeweave.config.Settings;
 import java.time.Duration;
@@ -60,7 +61,14 @@ public record PlannerConfig(String bootstrap, String groupId, PlannerSettings se
             new SettingKey(PARALLELISM, "1", "the job's parallelism (the windows are city-wide: one key)"),
             new SettingKey(METRICS_PORT, "9249", "port of Flink's Prometheus reporter (/metrics) when run locally"));
 
-    public static final Map<String, String> DEFAULTS = SettingKey.defaults(KEYS);
+    /** The planner's keys and the agents' ({@link AgentsConfig#KEYS}). */
+    public static final Map<String, String> DEFAULTS = SettingKey.defaults(allKeys());
+
+    private static List<SettingKey> allKeys() {
+        List<SettingKey> all = new java.util.ArrayList<>(KEYS);
+        all.addAll(AgentsConfig.KEYS);
+        return all;
+    }
 
     public PlannerConfig {
         Objects.requireNonNull(bootstrap, "bootstrap");
@@ -79,13 +87,13 @@ public record PlannerConfig(String bootstrap, String groupId, PlannerSettings se
         }
         PlannerSettings settings = new PlannerSettings(s.positiveDuration(SHORT_WINDOW), longWindow, slide,
                 s.duration(OUT_OF_ORDERNESS), s.positiveDuration(IDLENESS), s.positiveDuration(AGENT_TIMEOUT),
-                s.positiveDuration(HEARTBEAT_TIMEOUT), s.integer(CHURN_LIMIT, 1, 100));
+                s.positiveDuration(HEARTBEAT_TIMEOUT), s.integer(CHURN_LIMIT, 1, 100), AgentsConfig.from(s));
         return new PlannerConfig(s.string(BOOTSTRAP), s.string(GROUP_ID), settings,
                 s.positiveDuration(CHECKPOINT_INTERVAL), s.optionalString(CHECKPOINT_DIR),
                 s.integer(PARALLELISM, 1, 1024), s.integer(METRICS_PORT, 0, 65_535));
     }
 
     public static String describeKeys() {
-        return SettingKey.describe(KEYS, ENV_PREFIX);
+        return SettingKey.describe(allKeys(), ENV_PREFIX);
     }
 }

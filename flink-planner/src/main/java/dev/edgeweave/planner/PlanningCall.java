@@ -1,5 +1,7 @@
 package dev.edgeweave.planner;
 
+import dev.edgeweave.agents.Agent;
+import dev.edgeweave.agents.AgentBrains;
 import dev.edgeweave.agents.AgentOutcome;
 import dev.edgeweave.agents.Brain;
 import dev.edgeweave.agents.Guard;
@@ -54,7 +56,8 @@ public class PlanningCall extends AgentCall<PlanInput, List<Outbound>> {
     private static final AvroCodec<DeploymentPlan> PLANS = AvroCodec.of(DeploymentPlan.class);
     private static final AvroCodec<DeploymentCommand> COMMANDS = AvroCodec.of(DeploymentCommand.class);
     private final PlannerSettings settings;
-    private transient GuardedAgent<PlanningSituation, PlanningDecision> agent;
+    private transient AgentBrains brains;
+    private transient Agent<PlanningSituation, PlanningDecision> agent;
     private transient OptimizerPlanningBrain optimizer;
     private transient ModelCatalog catalog;
 
@@ -70,7 +73,15 @@ public class PlanningCall extends AgentCall<PlanInput, List<Outbound>> {
         optimizer = new OptimizerPlanningBrain(new PlacementPlanner.Options(dynamic.targetUtilisation(),
                 settings.churnLimit(), dynamic.minImprovement(), dynamic.maxDeploymentsPerGpu()));
         Guard guard = new Guard(catalog, settings.churnLimit());
-        agent = new GuardedAgent<>(optimizer::decide, Brain.OPTIMIZER, optimizer::decide, guard::check);
+        brains = AgentBrains.create(settings.agents(), catalog);
+        agent = brains.planning(optimizer, guard, settings.churnLimit());
+    }
+
+    @Override
+    void stop() {
+        if (brains != null) {
+            brains.close();
+        }
     }
 
     @Override
@@ -88,6 +99,9 @@ public class PlanningCall extends AgentCall<PlanInput, List<Outbound>> {
         } else {
             o = new AgentOutcome<>(optimizer.decide(sit.situation()), Brain.OPTIMIZER, AgentOutcome.Verdict.REPLACED,
                     List.of(), timedOut, 0);
+        }
+        if (timedOut == null) {
+            agent.measured(o, measure(sit.situation()));
         }
         List<Outbound> out = new ArrayList<>();
         String planId = "plan-" + w.windowEnd;
@@ -184,6 +198,13 @@ public class PlanningCall extends AgentCall<PlanInput, List<Outbound>> {
         RoutingWeights rw = RoutingWeights.NEUTRAL.withClassWeights(classWeights);
         return new Situation(new PlanningSituation(w.windowEnd / 1000.0, servers, down, demand, new Placement(current),
                 rw), reported);
+    }
+
+    /** The window's measure for the agent's memory: demand and how many servers are down. */
+    static String measure(PlanningSituation s) {
+        double rate = s.demand().stream().mapToDouble(ModelDemand::rate).sum();
+        return String.format(Locale.ROOT, "demand %.3f prompts/s over %d models; %d of %d servers down; %d deployments",
+                rate, s.demand().size(), s.down().size(), s.servers().size(), s.current().size());
     }
 
     static String render(PlanningSituation s) {

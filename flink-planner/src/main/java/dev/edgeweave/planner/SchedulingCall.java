@@ -1,5 +1,7 @@
 package dev.edgeweave.planner;
 
+import dev.edgeweave.agents.Agent;
+import dev.edgeweave.agents.AgentBrains;
 import dev.edgeweave.agents.AgentOutcome;
 import dev.edgeweave.agents.Brain;
 import dev.edgeweave.agents.ClassStats;
@@ -38,7 +40,8 @@ public class SchedulingCall extends AgentCall<ShortWindow, Decided> {
 
     private static final AvroCodec<RoutingPolicy> POLICIES = AvroCodec.of(RoutingPolicy.class);
     private final PlannerSettings settings;
-    private transient GuardedAgent<SchedulingSituation, SchedulingDecision> agent;
+    private transient AgentBrains brains;
+    private transient Agent<SchedulingSituation, SchedulingDecision> agent;
     private transient ShortTermSchedulingAgent optimizer;
     /** Guards {@link #current} and {@link #timedOut}; the brain's call runs outside it. */
     private transient Object lock;
@@ -61,10 +64,18 @@ public class SchedulingCall extends AgentCall<ShortWindow, Decided> {
             }
         };
         Guard guard = new Guard(ModelCatalog.standard(), settings.churnLimit());
-        agent = new GuardedAgent<>(optimizer::decide, Brain.OPTIMIZER, optimizer::decide, guard::check);
+        brains = AgentBrains.create(settings.agents(), ModelCatalog.standard());
+        agent = brains.scheduling(optimizer, guard);
         lock = new Object();
         current = RoutingWeights.NEUTRAL;
         timedOut = new java.util.HashSet<>();
+    }
+
+    @Override
+    void stop() {
+        if (brains != null) {
+            brains.close();
+        }
     }
 
     @Override
@@ -95,6 +106,7 @@ public class SchedulingCall extends AgentCall<ShortWindow, Decided> {
             if (o.decision() != null) {
                 current = o.decision().weights();
             }
+            agent.measured(o, s.measure());
             return records(w, s, o);
         }
     }

@@ -1,5 +1,6 @@
 package dev.edgeweave.connector;
 
+import dev.edgeweave.agents.AgentsConfig;
 import dev.edgeweave.config.SettingKey;
 import dev.edgeweave.config.Settings;
 import dev.edgeweave.core.city.EdgeServer;
@@ -39,12 +40,13 @@ import java.util.Optional;
  * @param topicReplication  replication factor of the topics it creates
  * @param shutdownTimeout   how long a graceful stop waits for running prompts
  * @param http              the HTTP runtime's settings (unused by the emulated runtime)
+ * @param agents            the on-node deployment agent's brain (optimizer or LLM) and the model server
  */
 public record ConnectorConfig(String bootstrap, EdgeServer server, String runtime, double citySpeedup,
                               Optional<Instant> cityStart, Duration heartbeat, int queueBound, int maxInFlight,
                               Duration keepAlive, Map<String, String> probes, Map<String, EmulatedLink> emulatedLinks,
                               Duration probeInterval, int httpPort, short topicReplication, Duration shutdownTimeout,
-                              HttpRuntimeSettings http) {
+                              HttpRuntimeSettings http, AgentsConfig agents) {
 
     /** An emulated link's figures, published as its measurement in the emulated city. */
     public record EmulatedLink(double rttMillis, double uplinkMbps, double downlinkMbps) {
@@ -141,7 +143,14 @@ public record ConnectorConfig(String bootstrap, EdgeServer server, String runtim
             new SettingKey(HTTP_MODEL_NAMES, "", "http runtime: comma-separated model=served-name where the "
                     + "server names a catalog model otherwise, e.g. llama-3.1-8b-instruct=llama3.1:8b"));
 
-    public static final Map<String, String> DEFAULTS = SettingKey.defaults(KEYS);
+    /** The connector's keys and the agents' ({@link AgentsConfig#KEYS}). */
+    public static final Map<String, String> DEFAULTS = SettingKey.defaults(allKeys());
+
+    private static List<SettingKey> allKeys() {
+        List<SettingKey> all = new ArrayList<>(KEYS);
+        all.addAll(AgentsConfig.KEYS);
+        return all;
+    }
 
     public ConnectorConfig {
         Objects.requireNonNull(bootstrap, "bootstrap");
@@ -230,7 +239,7 @@ public record ConnectorConfig(String bootstrap, EdgeServer server, String runtim
                 s.integer(QUEUE_BOUND, 1, 1_000_000), s.integer(MAX_IN_FLIGHT, 1, 10_000_000),
                 s.positiveDuration(KEEP_ALIVE), probes, links, s.positiveDuration(PROBE_INTERVAL),
                 s.integer(HTTP_PORT, 0, 65_535), (short) s.integer(TOPIC_REPLICATION, 1, Short.MAX_VALUE),
-                s.positiveDuration(SHUTDOWN_TIMEOUT), http);
+                s.positiveDuration(SHUTDOWN_TIMEOUT), http, AgentsConfig.from(s));
     }
 
     /** The city clock these settings describe, started now unless {@link #cityStart} names the start. */
@@ -244,7 +253,7 @@ public record ConnectorConfig(String bootstrap, EdgeServer server, String runtim
 
     /** Every key with its environment variable, default and meaning, for {@code --help}. */
     public static String describeKeys() {
-        return SettingKey.describe(KEYS, ENV_PREFIX);
+        return SettingKey.describe(allKeys(), ENV_PREFIX);
     }
 
     private static String launcher(Settings s) {

@@ -1,12 +1,9 @@
 package dev.edgeweave.connector;
 
+import dev.edgeweave.agents.Agent;
 import dev.edgeweave.agents.AgentOutcome;
-import dev.edgeweave.agents.Brain;
 import dev.edgeweave.agents.DeploymentDecision;
 import dev.edgeweave.agents.DeploymentSituation;
-import dev.edgeweave.agents.Guard;
-import dev.edgeweave.agents.GuardedAgent;
-import dev.edgeweave.agents.OnNodeDeploymentAgent;
 import dev.edgeweave.connector.runtime.ModelRuntime;
 import dev.edgeweave.core.city.EdgeServer;
 import dev.edgeweave.core.model.ModelCatalog;
@@ -64,7 +61,7 @@ final class DeploymentKeeper {
     private final EdgeServer server;
     private final ModelCatalog catalog;
     private final ModelRuntime runtime;
-    private final GuardedAgent<DeploymentSituation, DeploymentDecision> agent;
+    private final Agent<DeploymentSituation, DeploymentDecision> agent;
     private final Reporter reporter;
     private final Map<String, Deployment> target = new LinkedHashMap<>();
     private final Set<String> seen = new HashSet<>();
@@ -73,15 +70,15 @@ final class DeploymentKeeper {
     private final Deque<String> seenOrder = new ArrayDeque<>();
 
     /**
-     * @param brain the agent's brain (the optimizer unless a language model is configured); the optimizer is
-     *              the fallback when it fails the guard
+     * @param agent the on-node deployment agent: its brain (the optimizer unless a language model is configured)
+     *              under the guard, with the optimizer as the fallback
      */
-    DeploymentKeeper(EdgeServer server, ModelCatalog catalog, ModelRuntime runtime, OnNodeDeploymentAgent brain,
-                     Brain brainKind, OnNodeDeploymentAgent optimizer, Guard guard, Reporter reporter) {
+    DeploymentKeeper(EdgeServer server, ModelCatalog catalog, ModelRuntime runtime,
+                     Agent<DeploymentSituation, DeploymentDecision> agent, Reporter reporter) {
         this.server = Objects.requireNonNull(server, "server");
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.runtime = Objects.requireNonNull(runtime, "runtime");
-        this.agent = new GuardedAgent<>(brain::decide, brainKind, optimizer::decide, guard::check);
+        this.agent = Objects.requireNonNull(agent, "agent");
         this.reporter = Objects.requireNonNull(reporter, "reporter");
     }
 
@@ -193,6 +190,8 @@ final class DeploymentKeeper {
         }
         DeploymentSituation situation = new DeploymentSituation(server, current, List.copyOf(target.values()));
         AgentOutcome<DeploymentDecision> outcome = agent.decide(situation);
+        int inFlight = current.stream().mapToInt(OnNodePacker.Current::inFlight).sum();
+        agent.measured(outcome, inFlight + " prompts in flight over " + current.size() + " deployments");
         if (outcome.decision() != null && !outcome.decision().plan().actions().isEmpty()
                 || outcome.verdict() != AgentOutcome.Verdict.ACCEPTED) {
             reporter.planned(outcome, situation, trigger);

@@ -1,6 +1,6 @@
 package dev.edgeweave.connector;
 
-import dev.edgeweave.agents.Brain;
+import dev.edgeweave.agents.AgentBrains;
 import dev.edgeweave.agents.Guard;
 import dev.edgeweave.agents.OptimizerDeploymentBrain;
 import dev.edgeweave.connector.runtime.ModelRuntime;
@@ -131,6 +131,7 @@ public final class NodeConnector implements AutoCloseable {
     private NodeThread node;
     private ModelRuntime runtime;
     private DeploymentKeeper keeper;
+    private AgentBrains brains;
     private final Map<String, InFlight> inFlight = new HashMap<>();
     private final LinkedHashMap<String, DeploymentState> failures = new LinkedHashMap<>();
     private boolean draining;
@@ -192,8 +193,9 @@ public final class NodeConnector implements AutoCloseable {
         node.execute(() -> {
             try {
                 runtime = runtimeFactory.create(config, node, new RuntimeEvents());
-                keeper = new DeploymentKeeper(config.server(), catalog, runtime, new OptimizerDeploymentBrain(catalog),
-                        Brain.OPTIMIZER, new OptimizerDeploymentBrain(catalog), new Guard(catalog, Integer.MAX_VALUE),
+                brains = AgentBrains.create(config.agents(), catalog);
+                keeper = new DeploymentKeeper(config.server(), catalog, runtime, brains.deployment(
+                        new OptimizerDeploymentBrain(catalog), new Guard(catalog, Integer.MAX_VALUE), node::now),
                         new KeeperReports());
                 publishState();
                 ready.complete(null);
@@ -709,6 +711,9 @@ public final class NodeConnector implements AutoCloseable {
         CompletableFuture<Void> closed = new CompletableFuture<>();
         node.execute(() -> {
             runtime.close();
+            if (brains != null) {
+                brains.close();
+            }
             closed.complete(null);
         });
         try {

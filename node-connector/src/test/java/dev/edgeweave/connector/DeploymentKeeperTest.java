@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.edgeweave.agents.Agent;
 import dev.edgeweave.agents.AgentOutcome;
 import dev.edgeweave.agents.Brain;
 import dev.edgeweave.agents.DeploymentDecision;
 import dev.edgeweave.agents.DeploymentSituation;
 import dev.edgeweave.agents.Guard;
+import dev.edgeweave.agents.GuardedAgent;
 import dev.edgeweave.agents.OptimizerDeploymentBrain;
 import dev.edgeweave.connector.runtime.EmulatedRuntime;
 import dev.edgeweave.connector.runtime.ModelRuntime;
@@ -70,8 +72,7 @@ class DeploymentKeeperTest {
     });
 
     DeploymentKeeperTest() {
-        keeper = new DeploymentKeeper(L4, MODELS, runtime, new OptimizerDeploymentBrain(MODELS), Brain.OPTIMIZER,
-                new OptimizerDeploymentBrain(MODELS), new Guard(MODELS, Integer.MAX_VALUE),
+        keeper = new DeploymentKeeper(L4, MODELS, runtime, optimizer(),
                 new DeploymentKeeper.Reporter() {
                     @Override
                     public void planned(AgentOutcome<DeploymentDecision> o, DeploymentSituation s, String trigger) {
@@ -84,6 +85,12 @@ class DeploymentKeeperTest {
                         refusals.add(commandId + ": " + reason);
                     }
                 });
+    }
+
+    private static Agent<DeploymentSituation, DeploymentDecision> optimizer() {
+        OptimizerDeploymentBrain brain = new OptimizerDeploymentBrain(MODELS);
+        return Agent.of(new GuardedAgent<>(brain::decide, Brain.OPTIMIZER, brain::decide,
+                new Guard(MODELS, Integer.MAX_VALUE)::check));
     }
 
     private static DeploymentCommand cmd(String id, DeploymentAction action, String model, Integer gpu, Integer slots) {
@@ -144,8 +151,7 @@ class DeploymentKeeperTest {
             public void unloaded(String m) { }
             public void finished(Work w, Outcome o) { }
         });
-        DeploymentKeeper k = new DeploymentKeeper(jetson, MODELS, small, new OptimizerDeploymentBrain(MODELS),
-                Brain.OPTIMIZER, new OptimizerDeploymentBrain(MODELS), new Guard(MODELS, Integer.MAX_VALUE),
+        DeploymentKeeper k = new DeploymentKeeper(jetson, MODELS, small, optimizer(),
                 new DeploymentKeeper.Reporter() {
                     public void planned(AgentOutcome<DeploymentDecision> o, DeploymentSituation s, String t) { }
                     public void failed(String m, String c, String r) {

@@ -1,5 +1,7 @@
 package dev.edgeweave.testbed.cli;
 
+import dev.edgeweave.agents.AgentBrains;
+import dev.edgeweave.agents.AgentsConfig;
 import dev.edgeweave.core.model.ModelClass;
 import dev.edgeweave.core.model.ModelSpec;
 import dev.edgeweave.testbed.engine.EngineSetup;
@@ -36,9 +38,9 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code ./edgeweave evaluate}: every policy on a scenario in simulated city time, seeded; writes
@@ -93,6 +95,19 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Output directory. Default: target/evaluate/<scenario>.")
     Path out;
 
+    @Option(names = "--llm-base-url", paramLabel = "URL", description = "Run edgeweave's three agents on LLM brains "
+            + "at this model server (OpenAI-compatible, e.g. http://localhost:11434/v1 for Ollama or "
+            + "http://localhost:8000/v1 for vLLM); the optimizer replaces any answer that cannot stand. The API key, "
+            + "if any, from EDGEWEAVE_AGENTS_LLM_APIKEY.")
+    String llmBaseUrl;
+
+    @Option(names = "--llm-model", paramLabel = "NAME", description = "The model's name on that server, e.g. llama3.1:8b.")
+    String llmModel;
+
+    @Option(names = "--llm-provider", defaultValue = "openai", description = "openai (any OpenAI-compatible server) or "
+            + "ollama (Ollama's own API). Default: ${DEFAULT-VALUE}.")
+    String llmProvider;
+
     /** The bundled scenarios, for help and completion. */
     static final class BuiltIns extends ArrayList<String> {
         private static final long serialVersionUID = 1L;
@@ -120,6 +135,15 @@ public final class EvaluateCommand implements Callable<Integer> {
         validateEvents(sc, failures);
         WorkloadGenerator generator = WorkloadGenerator.forScenario(sc, Optional.ofNullable(trace));
         Evaluation evaluation = new Evaluation(sc, generator);
+        if ((llmBaseUrl == null) != (llmModel == null)) {
+            throw new IllegalArgumentException("--llm-base-url and --llm-model go together: name the server and the model");
+        }
+        if (llmBaseUrl != null) {
+            AgentsConfig agents = AgentsConfig.allLlm(llmProvider, llmBaseUrl, llmModel);
+            AgentBrains brains = AgentBrains.create(agents, sc.models());
+            evaluation.withBrains(brains);
+            err.println("agents: " + brains.describe());
+        }
         EvaluationOptions options = new EvaluationOptions(scenario, seedCount, Policies.parse(policies),
                 Optional.ofNullable(trace), load, failures, shift == null ? OptionalDouble.empty() : OptionalDouble.of(shift),
                 threads == null ? Runtime.getRuntime().availableProcessors() : threads);

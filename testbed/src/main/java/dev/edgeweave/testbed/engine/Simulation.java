@@ -1,6 +1,9 @@
 package dev.edgeweave.testbed.engine;
 
+import dev.edgeweave.agents.Agent;
+import dev.edgeweave.agents.AgentBrains;
 import dev.edgeweave.agents.AgentOutcome;
+import dev.edgeweave.agents.AgentsConfig;
 import dev.edgeweave.agents.Brain;
 import dev.edgeweave.agents.ClassStats;
 import dev.edgeweave.agents.DeploymentDecision;
@@ -49,6 +52,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -118,9 +122,13 @@ public final class Simulation {
     private double lastTerminal;
 
     // Agents.
-    private GuardedAgent<SchedulingSituation, SchedulingDecision> shortTerm;
-    private GuardedAgent<PlanningSituation, PlanningDecision> longTerm;
-    private GuardedAgent<DeploymentSituation, DeploymentDecision> onNode;
+    private final AgentBrains brains;
+    private Agent<SchedulingSituation, SchedulingDecision> shortTerm;
+    private Agent<PlanningSituation, PlanningDecision> longTerm;
+    /** One on-node agent per server (each its own feedback on what it decided). */
+    private Agent<DeploymentSituation, DeploymentDecision>[] onNode;
+    /** The latest short window's measure, for the agents' outcomes. */
+    private String lastMeasure = "no prompt ended yet";
     private final Map<Integer, List<Deployment>> targets = new HashMap<>();
     private long decisions;
     private long refusals;
@@ -141,6 +149,18 @@ public final class Simulation {
      */
     public Simulation(EngineSetup setup, Arrivals arrivals, PolicySpec policy, long seed, List<FailureEvent> failures,
                       double shiftAt) {
+        this(setup, arrivals, policy, seed, failures, shiftAt, new AgentBrains(AgentsConfig.OPTIMIZERS,
+                setup.catalog(), null, dev.edgeweave.agents.memory.ExperienceMemory.NONE));
+    }
+
+    /**
+     * A run whose agents run {@code brains} (optimizer or LLM brains, as configured).
+     *
+     * @param brains the agents' brains, for the policies that run agents
+     */
+    public Simulation(EngineSetup setup, Arrivals arrivals, PolicySpec policy, long seed, List<FailureEvent> failures,
+                      double shiftAt, AgentBrains brains) {
+        this.brains = java.util.Objects.requireNonNull(brains, "brains");
         this.setup = setup;
         this.arrivals = arrivals;
         this.policy = policy;
@@ -199,14 +219,19 @@ public final class Simulation {
             Guard guard = new Guard(setup.catalog(), PlacementPlanner.DYNAMIC.maxChangesPerServer());
             LongTermPlanningAgent planning = new OptimizerPlanningBrain();
             OnNodeDeploymentAgent deployment = new OptimizerDeploymentBrain(setup.catalog());
-            longTerm = new GuardedAgent<>(planning::decide, Brain.OPTIMIZER, planning::decide, guard::check);
-            onNode = new GuardedAgent<>(deployment::decide, Brain.OPTIMIZER, deployment::decide, guard::check);
+            longTerm = brains.planning(planning, guard, PlacementPlanner.DYNAMIC.maxChangesPerServer());
+            @SuppressWarnings("unchecked")
+            Agent<DeploymentSituation, DeploymentDecision>[] agents = new Agent[nServers];
+            for (int s = 0; s < nServers; s++) {
+                agents[s] = brains.deployment(deployment, guard, scheduler::now);
+            }
+            onNode = agents;
             scheduler.schedule(offset + EngineSetup.LONG_PERIOD_SECONDS, this::longTermTick);
         }
         if (policy.fairness()) {
             Guard guard = new Guard(setup.catalog(), PlacementPlanner.DYNAMIC.maxChangesPerServer());
             ShortTermSchedulingAgent scheduling = new OptimizerSchedulingBrain();
-            shortTerm = new GuardedAgent<>(scheduling::decide, Brain.OPTIMIZER, scheduling::decide, guard::check);
+            shortTerm = brains.scheduling(scheduling, guard);
         }
         scheduler.schedule(offset + EngineSetup.SHORT_PERIOD_SECONDS, this::shortTick);
         if (policy.placement() == PlacementMode.ONDEMAND) {
@@ -454,9 +479,12 @@ public final class Simulation {
                             windowSlowdownSum[c] / l.length, l[(int) Math.min(l.length - 1, Math.floor(0.95 * l.length))]));
                 }
             }
-            AgentOutcome<SchedulingDecision> o = shortTerm.decide(
-                    new SchedulingSituation(scheduler.now() - offset, stats, serverLoads(), weights));
+            SchedulingSituation situation = new SchedulingSituation(scheduler.now() - offset, stats, serverLoads(),
+                    weights);
+            AgentOutcome<SchedulingDecision> o = shortTerm.decide(situation);
             record(o);
+            lastMeasure = situation.measure();
+            shortTerm.measured(o, lastMeasure);
             if (o.decision() != null) {
                 weights = o.decision().weights();
             }
@@ -532,6 +560,7 @@ public final class Simulation {
         AgentOutcome<PlanningDecision> o = longTerm.decide(new PlanningSituation(now - offset, setup.servers(), down,
                 demand, actualPlacement(), weights));
         record(o);
+        longTerm.measured(o, lastMeasure);
         if (o.decision() != null) {
             Placement p = o.decision().placement();
             for (int s = 0; s < nServers; s++) {
@@ -572,8 +601,10 @@ public final class Simulation {
             current.add(new OnNodePacker.Current(d.modelId(), d.gpuIndex(), d.concurrency(), d.shareWeight(),
                     d.queued() + d.running(), d.status() == DeploymentStatus.DRAINING));
         }
-        AgentOutcome<DeploymentDecision> o = onNode.decide(new DeploymentSituation(e.spec(), current, target));
+        AgentOutcome<DeploymentDecision> o = onNode[s].decide(new DeploymentSituation(e.spec(), current, target));
         record(o);
+        onNode[s].measured(o, String.format(Locale.ROOT, "%d prompts in flight at %s; city: %s", e.inFlight(),
+                e.spec().id(), lastMeasure));
         if (o.decision() == null) {
             return;
         }

@@ -35,6 +35,9 @@ public final class Evaluation {
     private final Scenario scenario;
     private final WorkloadGenerator generator;
     private final EngineSetup setup;
+    private dev.edgeweave.agents.AgentBrains brains = new dev.edgeweave.agents.AgentBrains(
+            dev.edgeweave.agents.AgentsConfig.OPTIMIZERS, dev.edgeweave.core.model.ModelCatalog.standard(), null,
+            dev.edgeweave.agents.memory.ExperienceMemory.NONE);
 
     public Evaluation(Scenario scenario, WorkloadGenerator generator) {
         this.scenario = scenario;
@@ -57,6 +60,15 @@ public final class Evaluation {
         PromptSizeMean mean = new PromptSizeMean();
         sizes.forEach(mean::add);
         return mean.mean();
+    }
+
+    /**
+     * The agents' brains for the policies that run agents: optimizer brains unless set (the CLI's {@code --llm-*}
+     * options, a test's scripted model). The brains' chat model and memory are shared by the runs.
+     */
+    public Evaluation withBrains(dev.edgeweave.agents.AgentBrains brains) {
+        this.brains = java.util.Objects.requireNonNull(brains, "brains");
+        return this;
     }
 
     public EngineSetup setup() {
@@ -104,7 +116,8 @@ public final class Evaluation {
                     long seed = s + 1;
                     double shift = w.shiftAtSeconds().orElse(Double.NaN);
                     runs.add(pool.submit(() -> {
-                        RunResult r = new Simulation(setup, new WorkloadArrivals(w), p, seed, o.failures(), shift).run();
+                        RunResult r = new Simulation(setup, new WorkloadArrivals(w), p, seed, o.failures(), shift, brains)
+                                .run();
                         progress.accept(finished.incrementAndGet());
                         return r;
                     }));
