@@ -144,4 +144,17 @@ class EvaluateCommandTest {
         assertTrue(r.err().startsWith(message), "expected '" + message + "' in: " + r.err());
         assertTrue(!Files.exists(out.resolve("bad").resolve("summary.json")), "no summary for a failed run");
     }
+
+    @Test
+    void theLlmOptionsGoTogetherAndNameTheProvider() {
+        Run r = run("evaluate", "--llm-base-url", "http://localhost:11434/v1");
+        assertEquals(1, r.exitCode());
+        assertEquals("edgeweave: --llm-base-url and --llm-model go together: name the server and the model",
+                r.err().strip());
+        r = run("evaluate", "--llm-base-url", "http://localhost:11434/v1", "--llm-model", "m", "--llm-provider", "gpt");
+        assertEquals(1, r.exitCode());
+        assertEquals("edgeweave: the LLM provider must be openai or ollama, was gpt", r.err().strip());
+        r = run("evaluate", "--help");
+        assertTrue(r.out().contains("--llm-base-url") && r.out().contains("--llm-model"), r.out());
+    }
 }
