@@ -3,6 +3,7 @@ package dev.edgeweave.planner;
 import dev.edgeweave.schemas.avro.AvroCodec;
 import dev.edgeweave.schemas.topic.Topic;
 import dev.edgeweave.schemas.topic.TopicAdmin;
+import dev.edgeweave.schemas.topic.Topics;
 import dev.edgeweave.testing.kafka.KafkaBroker;
 import dev.edgeweave.v1.DeploymentState;
 import dev.edgeweave.v1.DeploymentStatus;
@@ -88,6 +89,44 @@ final class CityRecords {
         }
     }
 
+    /**
+     * A valid record stamped {@code at} on every partition of every input topic (with {@code prefix}): each
+     * partition's watermark then passes the recording, so its windows close without relying on idleness.
+     */
+    static void closing(KafkaProducer<byte[], byte[]> producer, String prefix, Instant at) {
+        Prompt p = prompt("closing", "llama-3.1-8b-instruct", at, 10, 0);
+        Map<String, byte[]> byTopic = new HashMap<>();
+        byTopic.put(Topics.PROMPTS.name(), AvroCodec.of(Prompt.class).encode(p));
+        byTopic.put(Topics.PROMPT_COMPLETIONS.name(), AvroCodec.of(PromptCompletion.class)
+                .encode(completion(prompt("closing", "llama-3.1-8b-instruct", at.minusSeconds(1), 10, 0), ModelClass.CHAT,
+                        "edge-a", 1.0)));
+        byTopic.put(Topics.NODE_STATE.name(), AvroCodec.of(NodeState.class).encode(state("edge-closing", at, 0, 0, 0)));
+        byTopic.put(Topics.NODE_RESULTS.name(), AvroCodec.of(dev.edgeweave.v1.AttemptResult.class).encode(
+                dev.edgeweave.v1.AttemptResult.newBuilder().setPromptId("closing").setAttempt(1).setNodeId("edge-a")
+                        .setModelId("llama-3.1-8b-instruct").setOutcome(dev.edgeweave.v1.AttemptOutcome.FAILED)
+                        .setReason(dev.edgeweave.v1.ReasonCode.RUNTIME_ERROR).setReasonText("closing").setOutput(null)
+                        .setMeasured(null).setStartedAt(at).setFinishedAt(at).build()));
+        byTopic.put(Topics.PROMPT_REJECTIONS.name(), AvroCodec.of(dev.edgeweave.v1.PromptRejection.class).encode(
+                dev.edgeweave.v1.PromptRejection.newBuilder().setPromptId("closing-r").setModelId("llama-3.1-8b-instruct")
+                        .setModelClass(ModelClass.CHAT).setUserId("u").setAccessPointId("ap-1")
+                        .setReason(dev.edgeweave.v1.ReasonCode.NO_CAPACITY).setReasonText("closing").setAttempts(0)
+                        .setSloSeconds(30).setCreatedAt(at).setRejectedAt(at).build()));
+        byTopic.put(Topics.NETWORK_TELEMETRY.name(), AvroCodec.of(dev.edgeweave.v1.LinkSample.class).encode(
+                dev.edgeweave.v1.LinkSample.newBuilder().setFromId("ap-1").setFromKind(dev.edgeweave.v1.EndpointKind.ACCESS_POINT)
+                        .setToId("edge-a").setRttMillis(5).setUplinkMbps(50).setDownlinkMbps(100).setMeasuredAt(at)
+                        .setProbes(1).build()));
+        for (Topic<?, ?> t : PlannerMain.INPUTS) {
+            for (int part = 0; part < t.partitions(); part++) {
+                producer.send(new ProducerRecord<>(prefix + t.name(), part, at.toEpochMilli(),
+                        "closing".getBytes(StandardCharsets.UTF_8), byTopic.get(t.name())), (m, e) -> {
+                            if (e != null) {
+                                FAILED.compareAndSet(null, e);
+                            }
+                        });
+            }
+        }
+    }
+
     /** The first send that failed, if any: a test checks {@link #checkSent} after flushing. */
     private static final java.util.concurrent.atomic.AtomicReference<Exception> FAILED =
             new java.util.concurrent.atomic.AtomicReference<>();
@@ -111,43 +150,6 @@ final class CityRecords {
         Exception e = FAILED.getAndSet(null);
         if (e != null) {
             throw new AssertionError("a record was refused by the broker: " + e, e);
-        }
-    }
-
-    /**
-     * A server that keeps heartbeating after a recorded stream ends, as live servers do: a state every 100 ms of
-     * wall time, each a second of city time after the last, from {@code from}. It keeps one source partition
-     * active, so once the recorded partitions go idle the watermark follows it and the windows close.
-     */
-    static final class Heartbeat implements AutoCloseable {
-        private final Thread thread;
-        private volatile boolean stop;
-
-        Heartbeat(KafkaBroker broker, String topic, String node, Instant from, String... models) {
-            thread = new Thread(() -> {
-                try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(broker.producerProps())) {
-                    Instant t = from;
-                    long seq = 1_000_000_000L;
-                    while (!stop) {
-                        send(p, topic, node, state(node, t, seq++, 0, 0, models), t);
-                        p.flush();
-                        t = t.plusSeconds(1);
-                        Thread.sleep(100);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (Exception e) {
-                    throw new IllegalStateException("heartbeat of " + node + " failed", e);
-                }
-            }, "heartbeat-" + node);
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop = true;
-            thread.join(5_000);
         }
     }
 

@@ -105,12 +105,16 @@ class PlannerJobIT {
             // Bad input: not Avro, on two topics. Skipped and counted; the windows still close.
             producer.send(new ProducerRecord<>(prefix + Topics.PROMPTS.name(), "bad".getBytes(), "garbage".getBytes()));
             producer.send(new ProducerRecord<>(prefix + Topics.NODE_STATE.name(), "bad".getBytes(), new byte[] {1, 2}));
+            // Time moves on: a record two minutes later on every input partition carries every partition's
+            // watermark past the recording.
+            CityRecords.closing(producer, prefix, T0.plusSeconds(120));
             CityRecords.checkSent(producer);
         }
-        JobClient job = run(broker, prefix, PlannerSettings.DEFAULTS);
-        // Time moves on: edge-a keeps heartbeating after the recording, which carries the watermark past it.
-        CityRecords.Heartbeat beat = new CityRecords.Heartbeat(broker, prefix + Topics.NODE_STATE.name(), "edge-a",
-                T0.plusSeconds(70), "llama-3.1-8b-instruct");
+        // Idleness far longer than the test: a partition read late must not be skipped as idle (its events
+        // would come after their windows closed).
+        JobClient job = run(broker, prefix, new PlannerSettings(Duration.ofSeconds(10), Duration.ofMinutes(5),
+                Duration.ofMinutes(1), Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofSeconds(5),
+                Duration.ofSeconds(3), 1));
         String summaries = prefix + Topics.WINDOW_SUMMARIES.name();
         String policies = prefix + Topics.ROUTING_POLICY.name();
         String decisions = prefix + Topics.AGENT_DECISIONS.name();
@@ -145,7 +149,6 @@ class PlannerJobIT {
             AgentDecision d = AvroCodec.of(AgentDecision.class).decode(reader.all(decisions).get(0).value());
             assertTrue(d.getSituation().contains("class CHAT") && d.getSituationDigest().length() == 64, d.getSituation());
         } finally {
-            beat.close();
             job.cancel().get(30, TimeUnit.SECONDS);
         }
     }
@@ -175,13 +178,12 @@ class PlannerJobIT {
                     }
                 }
             }
+            CityRecords.closing(producer, prefix, T0.plusSeconds(600));
             CityRecords.checkSent(producer);
         }
         PlannerSettings s = new PlannerSettings(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(30),
-                Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(3), 1);
+                Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofSeconds(3), 1);
         JobClient job = run(broker, prefix, s);
-        CityRecords.Heartbeat beat = new CityRecords.Heartbeat(broker, prefix + Topics.NODE_STATE.name(), "edge-a",
-                T0.plusSeconds(481), "llama-3.1-8b-instruct");
         String plans = prefix + Topics.DEPLOYMENT_PLANS.name();
         String commands = prefix + Topics.DEPLOYMENT_COMMANDS.name();
         try (CityRecords.Reader reader = new CityRecords.Reader(broker, List.of(plans, commands))) {
@@ -203,7 +205,6 @@ class PlannerJobIT {
                 assertTrue(c.getCommandId().startsWith(c.getPlanId() + "/" + c.getNodeId() + "/"), c.getCommandId());
             }
         } finally {
-            beat.close();
             job.cancel().get(30, TimeUnit.SECONDS);
         }
     }
