@@ -87,14 +87,26 @@ public final class TopicAdmin {
     }
 
     /**
-     * Describes {@code names}, asking again while the broker does not know a topic yet: right after a creation
-     * its metadata may trail the controller for a moment, and a topic made by a concurrent component as well.
+     * Describes {@code names}, asking again while the broker does not know a topic or a partition's leader yet:
+     * right after a creation its metadata may trail the controller for a moment, and a topic made by a
+     * concurrent component as well.
      */
     private Map<String, TopicDescription> describe(List<String> names) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
-                return call(() -> admin.describeTopics(names).allTopicNames(), "describing topics");
+                Map<String, TopicDescription> d = call(() -> admin.describeTopics(names).allTopicNames(),
+                        "describing topics");
+                // A producer writing to a partition whose leader the broker does not know yet gets
+                // NOT_LEADER_OR_FOLLOWER, and an idempotent one may then fail its sequence: wait for every leader.
+                boolean led = d.values().stream().allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null));
+                if (led) {
+                    return d;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topics " + names + " have partitions without a leader after "
+                            + timeout);
+                }
             } catch (IllegalStateException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
                     throw e;
