@@ -112,7 +112,8 @@ public final class KafkaBroker {
     }
 
     /**
-     * Producer settings: bootstrap servers, byte-array key and value serializers, {@code acks=all}.
+     * Producer settings: bootstrap servers, byte-array key and value serializers, {@code acks=all}, one request in
+     * flight per connection.
      * {@code max.block.ms} is 15 s rather than 60 s so a send to a missing broker fails within a test's budget.
      */
     public Properties producerProps() {
@@ -121,6 +122,10 @@ public final class KafkaBroker {
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
+        // One request in flight per connection: right after a topic is created the broker may answer a first
+        // batch NOT_LEADER_OR_FOLLOWER yet take the next one, and the idempotent producer then retries the
+        // first forever (OUT_OF_ORDER_SEQUENCE_NUMBER). Tests produce little; ordering their sends costs nothing.
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         return props;
     }
 
