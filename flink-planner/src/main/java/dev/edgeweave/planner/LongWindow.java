@@ -8,7 +8,7 @@ import java.util.TreeMap;
  * prompt; per access point, arrivals; per server, the latest state it reported in the window (what it holds,
  * its GPUs, its load). Mergeable.
  */
-public final class LongWindow {
+public final class LongWindow implements CityWindow<LongWindow> {
 
     public long windowStart;
     public long windowEnd;
@@ -16,6 +16,13 @@ public final class LongWindow {
     public TreeMap<String, Long> byAccessPoint = new TreeMap<>();
     public TreeMap<String, CityEvent> latestState = new TreeMap<>();
 
+    @Override
+    public void span(long start, long end) {
+        windowStart = start;
+        windowEnd = end;
+    }
+
+    @Override
     public LongWindow add(CityEvent e) {
         if (e.kind == CityEvent.Kind.ARRIVAL) {
             demand.computeIfAbsent(e.modelId, k -> new PromptSizeMean()).add(e.size());
@@ -29,6 +36,7 @@ public final class LongWindow {
         return this;
     }
 
+    @Override
     public LongWindow merge(LongWindow o) {
         o.demand.forEach((m, s) -> demand.merge(m, s, PromptSizeMean::merged));
         o.byAccessPoint.forEach((ap, n) -> byAccessPoint.merge(ap, n, Long::sum));

@@ -4,6 +4,7 @@ import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
@@ -40,6 +41,8 @@ public final class PlannerJob {
 
     static final OutputTag<CityEvent> LATE = new OutputTag<>("late-short-window") { };
     static final String CITY = "city";
+    private static final TypeInformation<ShortWindow> SHORT = TypeInformation.of(ShortWindow.class);
+    private static final TypeInformation<LongWindow> LONG = TypeInformation.of(LongWindow.class);
 
     private PlannerJob() {
     }
@@ -68,7 +71,8 @@ public final class PlannerJob {
 
         SingleOutputStreamOperator<ShortWindow> shortWindows = all.keyBy(e -> CITY)
                 .window(TumblingEventTimeWindows.of(s.shortWindow())).sideOutputLateData(LATE)
-                .aggregate(new ShortAggregate(), new StampShort()).name("short window").uid("short-window");
+                .aggregate(new Aggregate<>(ShortWindow.class), new Stamp<ShortWindow>(), SHORT, SHORT, SHORT)
+                .name("short window").uid("short-window");
         shortWindows.getSideOutput(LATE).process(new CountLate()).name("late events").uid("late-events");
 
         DataStream<Outbound> summaries = shortWindows.flatMap((ShortWindow w, Collector<Outbound> out) ->
@@ -84,7 +88,8 @@ public final class PlannerJob {
                 .filter(e -> e.kind == CityEvent.Kind.ARRIVAL || e.kind == CityEvent.Kind.NODE_STATE)
                 .name("demand and states").uid("demand-and-states")
                 .keyBy(e -> CITY).window(SlidingEventTimeWindows.of(s.longWindow(), s.longSlide()))
-                .aggregate(new LongAggregate(), new StampLong()).name("long window").uid("long-window");
+                .aggregate(new Aggregate<>(LongWindow.class), new Stamp<LongWindow>(), LONG, LONG, LONG)
+                .name("long window").uid("long-window");
         SingleOutputStreamOperator<PlanInput> planInput = longWindows.connect(decided)
                 .keyBy(w -> CITY, d -> CITY).process(new LatestWeights()).name("latest weights").uid("latest-weights");
         SingleOutputStreamOperator<List<Outbound>> planned = AsyncDataStream.orderedWait(planInput,
@@ -96,67 +101,45 @@ public final class PlannerJob {
         summaries.union(policies, plans).sinkTo(sink).name("outputs").uid("outputs");
     }
 
-    /** The short window's aggregate, built event by event. */
-    static final class ShortAggregate implements AggregateFunction<CityEvent, ShortWindow, ShortWindow> {
-        @Override
-        public ShortWindow createAccumulator() {
-            return new ShortWindow();
+    /** A window's aggregate, built event by event into a fresh {@code W}. */
+    static final class Aggregate<W extends CityWindow<W>> implements AggregateFunction<CityEvent, W, W> {
+        private final Class<W> type;
+
+        Aggregate(Class<W> type) {
+            this.type = type;
         }
 
         @Override
-        public ShortWindow add(CityEvent e, ShortWindow acc) {
+        public W createAccumulator() {
+            try {
+                return type.getDeclaredConstructor().newInstance();
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(type + " needs a public no-argument constructor", e);
+            }
+        }
+
+        @Override
+        public W add(CityEvent e, W acc) {
             return acc.add(e);
         }
 
         @Override
-        public ShortWindow getResult(ShortWindow acc) {
+        public W getResult(W acc) {
             return acc;
         }
 
         @Override
-        public ShortWindow merge(ShortWindow a, ShortWindow b) {
+        public W merge(W a, W b) {
             return a.merge(b);
         }
     }
 
-    static final class StampShort extends ProcessWindowFunction<ShortWindow, ShortWindow, String, TimeWindow> {
+    /** Stamps a closed window's aggregate with its span. */
+    static final class Stamp<W extends CityWindow<W>> extends ProcessWindowFunction<W, W, String, TimeWindow> {
         @Override
-        public void process(String key, Context ctx, Iterable<ShortWindow> in, Collector<ShortWindow> out) {
-            ShortWindow w = in.iterator().next();
-            w.windowStart = ctx.window().getStart();
-            w.windowEnd = ctx.window().getEnd();
-            out.collect(w);
-        }
-    }
-
-    static final class LongAggregate implements AggregateFunction<CityEvent, LongWindow, LongWindow> {
-        @Override
-        public LongWindow createAccumulator() {
-            return new LongWindow();
-        }
-
-        @Override
-        public LongWindow add(CityEvent e, LongWindow acc) {
-            return acc.add(e);
-        }
-
-        @Override
-        public LongWindow getResult(LongWindow acc) {
-            return acc;
-        }
-
-        @Override
-        public LongWindow merge(LongWindow a, LongWindow b) {
-            return a.merge(b);
-        }
-    }
-
-    static final class StampLong extends ProcessWindowFunction<LongWindow, LongWindow, String, TimeWindow> {
-        @Override
-        public void process(String key, Context ctx, Iterable<LongWindow> in, Collector<LongWindow> out) {
-            LongWindow w = in.iterator().next();
-            w.windowStart = ctx.window().getStart();
-            w.windowEnd = ctx.window().getEnd();
+        public void process(String key, Context ctx, Iterable<W> in, Collector<W> out) {
+            W w = in.iterator().next();
+            w.span(ctx.window().getStart(), ctx.window().getEnd());
             out.collect(w);
         }
     }

@@ -9,7 +9,7 @@ import java.util.TreeMap;
  * sum and sketch, slowdown sum, prompts within their SLO; per server, results, failures and the states it
  * reported (queue, running, utilisation). Numbers only.
  */
-public final class ShortWindow {
+public final class ShortWindow implements CityWindow<ShortWindow> {
 
     static final int CLASSES = ModelClass.values().length;
 
@@ -60,7 +60,14 @@ public final class ShortWindow {
         }
     }
 
+    @Override
+    public void span(long start, long end) {
+        windowStart = start;
+        windowEnd = end;
+    }
+
     /** Counts one event into the window. */
+    @Override
     public ShortWindow add(CityEvent e) {
         events++;
         switch (e.kind) {
@@ -107,6 +114,7 @@ public final class ShortWindow {
     }
 
     /** Adds {@code o}'s counts to this window's. */
+    @Override
     public ShortWindow merge(ShortWindow o) {
         events += o.events;
         for (int c = 0; c < CLASSES; c++) {
