@@ -75,8 +75,7 @@ public final class PlannerJob {
                 .name("short window").uid("short-window");
         shortWindows.getSideOutput(LATE).process(new CountLate()).name("late events").uid("late-events");
 
-        DataStream<Outbound> summaries = shortWindows.flatMap((ShortWindow w, Collector<Outbound> out) ->
-                Summaries.of(w).forEach(out::collect)).returns(Outbound.class).name("window summaries")
+        DataStream<Outbound> summaries = shortWindows.flatMap(new SummaryRecords()).name("window summaries")
                 .uid("window-summaries");
         SingleOutputStreamOperator<Decided> decided = AsyncDataStream.orderedWait(shortWindows,
                 new SchedulingCall(s), s.agentTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS, 1)
@@ -163,6 +162,30 @@ public final class PlannerJob {
             if (d.weights != null) {
                 weights.update(d.weights);
             }
+        }
+    }
+
+    /**
+     * A short window's summaries, and the city's latest figures as gauges for the dashboards:
+     * {@code normalizedJainSlowdown}, {@code meanLatencySeconds}, {@code p95LatencySeconds}.
+     */
+    static final class SummaryRecords extends org.apache.flink.api.common.functions.RichFlatMapFunction<ShortWindow, Outbound> {
+        private transient volatile dev.edgeweave.v1.WindowSummary city;
+
+        @Override
+        public void open(OpenContext context) {
+            var g = getRuntimeContext().getMetricGroup();
+            g.gauge("normalizedJainSlowdown", () -> city == null || city.getNormalizedJainSlowdown() == null ? Double.NaN
+                    : city.getNormalizedJainSlowdown());
+            g.gauge("meanLatencySeconds", () -> city == null ? Double.NaN : city.getMeanLatencySeconds());
+            g.gauge("p95LatencySeconds", () -> city == null ? Double.NaN : city.getP95LatencySeconds());
+        }
+
+        @Override
+        public void flatMap(ShortWindow w, Collector<Outbound> out) {
+            java.util.List<dev.edgeweave.v1.WindowSummary> all = Summaries.summaries(w);
+            city = all.get(0);
+            Summaries.of(w, all).forEach(out::collect);
         }
     }
 

@@ -24,8 +24,13 @@ public final class Summaries {
 
     /** The records of {@code w}, encoded for {@code window-summaries}. */
     public static List<Outbound> of(ShortWindow w) {
+        return of(w, summaries(w));
+    }
+
+    /** {@code summaries} of {@code w} as records. */
+    static List<Outbound> of(ShortWindow w, List<WindowSummary> summaries) {
         List<Outbound> out = new ArrayList<>();
-        for (WindowSummary s : summaries(w)) {
+        for (WindowSummary s : summaries) {
             String key = s.getWindowEnd().toEpochMilli() + "/" + s.getScope() + "/" + s.getScopeId();
             out.add(new Outbound(Topics.WINDOW_SUMMARIES.name(), key, CODEC.encode(s), w.windowEnd));
         }
