@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
 /** {@code ./edgeweave}: the command line of edgeweave. */
 @Command(name = "edgeweave", mixinStandardHelpOptions = true, version = "edgeweave 0.1.0",
         description = "Fairness-aware, multi-agent serving of generative AI on a city's edge GPU servers.",
-        subcommands = {EvaluateCommand.class, BenchCommand.class, ProduceCommand.class, TailCommand.class,
-                TraceCommand.class})
+        subcommands = {EvaluateCommand.class, LabCommand.class, BenchCommand.class, ProduceCommand.class,
+                TailCommand.class, TraceCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
