@@ -1,5 +1,6 @@
 package dev.edgeweave.planner;
 
+import dev.edgeweave.agents.AgentBrains;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -19,15 +20,18 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  */
 abstract class AgentCall<I, O> extends RichAsyncFunction<I, O> {
 
+    final PlannerSettings settings;
     private final String threadName;
     private transient ExecutorService pool;
+    private transient AgentBrains brains;
 
-    AgentCall(String threadName) {
+    AgentCall(String threadName, PlannerSettings settings) {
         this.threadName = threadName;
+        this.settings = settings;
     }
 
-    /** Builds the brains; called once per operator instance. */
-    abstract void start();
+    /** Builds the agent on {@code brains} (the configured brain, the optimizer as fallback); once per instance. */
+    abstract void start(AgentBrains brains);
 
     /**
      * One decision on {@code in}.
@@ -36,11 +40,6 @@ abstract class AgentCall<I, O> extends RichAsyncFunction<I, O> {
      */
     abstract O decide(I in, String timedOut);
 
-    /** Releases what {@link #start} built (the brains' memory). */
-    abstract void stop();
-
-    /** The operator's timeout, for the recorded reason. */
-    abstract long timeoutMillis();
 
     @Override
     public final void open(OpenContext context) {
@@ -49,7 +48,8 @@ abstract class AgentCall<I, O> extends RichAsyncFunction<I, O> {
             t.setDaemon(true);
             return t;
         });
-        start();
+        brains = AgentBrains.create(settings.agents(), dev.edgeweave.core.model.ModelCatalog.standard());
+        start(brains);
     }
 
     @Override
@@ -57,7 +57,9 @@ abstract class AgentCall<I, O> extends RichAsyncFunction<I, O> {
         if (pool != null) {
             pool.shutdownNow();
         }
-        stop();
+        if (brains != null) {
+            brains.close();
+        }
     }
 
     @Override
@@ -73,6 +75,6 @@ abstract class AgentCall<I, O> extends RichAsyncFunction<I, O> {
 
     @Override
     public final void timeout(I in, ResultFuture<O> result) {
-        result.complete(List.of(decide(in, "timeout after " + timeoutMillis() + " ms")));
+        result.complete(List.of(decide(in, "timeout after " + settings.agentTimeout().toMillis() + " ms")));
     }
 }

@@ -55,38 +55,22 @@ public class PlanningCall extends AgentCall<PlanInput, List<Outbound>> {
     private static final Logger LOG = LoggerFactory.getLogger(PlanningCall.class);
     private static final AvroCodec<DeploymentPlan> PLANS = AvroCodec.of(DeploymentPlan.class);
     private static final AvroCodec<DeploymentCommand> COMMANDS = AvroCodec.of(DeploymentCommand.class);
-    private final PlannerSettings settings;
-    private transient AgentBrains brains;
     private transient Agent<PlanningSituation, PlanningDecision> agent;
     private transient OptimizerPlanningBrain optimizer;
     private transient ModelCatalog catalog;
 
     public PlanningCall(PlannerSettings settings) {
-        super("long-term-agent");
-        this.settings = settings;
+        super("long-term-agent", settings);
     }
 
     @Override
-    void start() {
+    void start(AgentBrains brains) {
         catalog = ModelCatalog.standard();
         PlacementPlanner.Options dynamic = PlacementPlanner.DYNAMIC;
         optimizer = new OptimizerPlanningBrain(new PlacementPlanner.Options(dynamic.targetUtilisation(),
                 settings.churnLimit(), dynamic.minImprovement(), dynamic.maxDeploymentsPerGpu()));
         Guard guard = new Guard(catalog, settings.churnLimit());
-        brains = AgentBrains.create(settings.agents(), catalog);
         agent = brains.planning(optimizer, guard, settings.churnLimit());
-    }
-
-    @Override
-    void stop() {
-        if (brains != null) {
-            brains.close();
-        }
-    }
-
-    @Override
-    long timeoutMillis() {
-        return settings.agentTimeout().toMillis();
     }
 
     @Override

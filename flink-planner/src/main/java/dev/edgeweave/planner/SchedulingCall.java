@@ -39,8 +39,6 @@ import java.util.Map;
 public class SchedulingCall extends AgentCall<ShortWindow, Decided> {
 
     private static final AvroCodec<RoutingPolicy> POLICIES = AvroCodec.of(RoutingPolicy.class);
-    private final PlannerSettings settings;
-    private transient AgentBrains brains;
     private transient Agent<SchedulingSituation, SchedulingDecision> agent;
     private transient ShortTermSchedulingAgent optimizer;
     /** Guards {@link #current} and {@link #timedOut}; the brain's call runs outside it. */
@@ -50,12 +48,11 @@ public class SchedulingCall extends AgentCall<ShortWindow, Decided> {
     private transient java.util.Set<Long> timedOut;
 
     public SchedulingCall(PlannerSettings settings) {
-        super("short-term-agent");
-        this.settings = settings;
+        super("short-term-agent", settings);
     }
 
     @Override
-    void start() {
+    void start(AgentBrains brains) {
         // The optimizer has a memory (decaying slowdowns): one lock for its every use, the fallback's included.
         OptimizerSchedulingBrain brain = new OptimizerSchedulingBrain();
         optimizer = s -> {
@@ -64,23 +61,10 @@ public class SchedulingCall extends AgentCall<ShortWindow, Decided> {
             }
         };
         Guard guard = new Guard(ModelCatalog.standard(), settings.churnLimit());
-        brains = AgentBrains.create(settings.agents(), ModelCatalog.standard());
         agent = brains.scheduling(optimizer, guard);
         lock = new Object();
         current = RoutingWeights.NEUTRAL;
         timedOut = new java.util.HashSet<>();
-    }
-
-    @Override
-    void stop() {
-        if (brains != null) {
-            brains.close();
-        }
-    }
-
-    @Override
-    long timeoutMillis() {
-        return settings.agentTimeout().toMillis();
     }
 
     /**

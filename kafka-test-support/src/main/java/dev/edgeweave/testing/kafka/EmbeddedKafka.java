@@ -60,6 +60,28 @@ public final class EmbeddedKafka implements AutoCloseable {
      *     (the half-started broker is closed)
      */
     public static EmbeddedKafka start() {
+        return startQuietly(null);
+    }
+
+    /**
+     * {@link #start()}, with what Kafka's test kit prints to standard output while it formats its storage sent to
+     * {@code formatOutput} instead (a command whose standard output is its result, e.g. a JSON line).
+     *
+     * @param formatOutput where the format messages go; null leaves standard output as it is
+     */
+    public static synchronized EmbeddedKafka startQuietly(java.io.PrintStream formatOutput) {
+        java.io.PrintStream stdout = System.out;
+        if (formatOutput != null) {
+            System.setOut(formatOutput);
+        }
+        try {
+            return startBroker();
+        } finally {
+            System.setOut(stdout);
+        }
+    }
+
+    private static EmbeddedKafka startBroker() {
         long t0 = System.nanoTime();
         KafkaClusterTestKit cluster;
         try {

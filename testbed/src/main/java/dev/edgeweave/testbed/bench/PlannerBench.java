@@ -133,13 +133,7 @@ public final class PlannerBench {
         EmbeddedKafka embedded = null;
         String bootstrap = o.bootstrap().orElse(null);
         if (bootstrap == null) {
-            PrintStream stdout = System.out;
-            System.setOut(log);
-            try {
-                embedded = EmbeddedKafka.start();
-            } finally {
-                System.setOut(stdout);
-            }
+            embedded = EmbeddedKafka.startQuietly(log);
             bootstrap = embedded.bootstrapServers();
         }
         try {

@@ -184,13 +184,7 @@ public final class SchedulerBench {
         if (bootstrap == null) {
             long b0 = System.nanoTime();
             // The test kit's storage format prints to standard output, which is the JSON line's.
-            PrintStream stdout = System.out;
-            System.setOut(log);
-            try {
-                embedded = EmbeddedKafka.start();
-            } finally {
-                System.setOut(stdout);
-            }
+            embedded = EmbeddedKafka.startQuietly(log);
             bootstrap = embedded.bootstrapServers();
             say("in-JVM Kafka broker (KRaft) ready at %s in %.1f s", bootstrap, secs(b0));
         } else {

@@ -49,13 +49,7 @@ public final class LabCommand implements Callable<Integer> {
         EmbeddedKafka embedded = null;
         String broker = bootstrap;
         if (broker == null) {
-            PrintStream stdout = System.out;
-            System.setOut(err);
-            try {
-                embedded = EmbeddedKafka.start();
-            } finally {
-                System.setOut(stdout);
-            }
+            embedded = EmbeddedKafka.startQuietly(err);
             broker = embedded.bootstrapServers();
         }
         try {
