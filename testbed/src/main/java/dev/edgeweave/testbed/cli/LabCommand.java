@@ -42,6 +42,28 @@ public final class LabCommand implements Callable<Integer> {
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "A running Kafka broker to use.")
     String bootstrap;
 
+    @Option(names = "--out", description = "Where summary.json goes. Default: target/lab/<scenario>.")
+    java.nio.file.Path out;
+
+    /** summary.json in the testbed's shape, one policy ({@code edgeweave}) from measured latencies, and the pipeline. */
+    static void writeSummary(java.nio.file.Path file, Lab.Options o, Lab.Result r) throws java.io.IOException {
+        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+        var root = m.createObjectNode().put("scenario", o.scenario()).put("seed", o.seed()).put("load", o.load())
+                .put("speedup", o.speedup()).put("durationSeconds", o.durationSeconds());
+        var policy = root.putArray("policies").addObject().put("name", "edgeweave")
+                .put("meanLatencyS", r.meanLatencySeconds()).put("p50LatencyS", r.p50LatencySeconds())
+                .put("p95LatencyS", r.p95LatencySeconds()).put("p99LatencyS", r.p99LatencySeconds())
+                .put("sloAttainment", r.sloAttainment()).put("normalizedJainSlowdown", r.normalizedJainSlowdown())
+                .put("completed", r.completed()).put("rejected", r.rejected()).put("lost", r.lost());
+        var perClass = policy.putObject("perClass");
+        r.perClass().forEach((c, v) -> perClass.putObject(c).put("meanLatencyS", v[0] / v[2])
+                .put("meanSlowdown", v[1] / v[2]).put("count", (long) v[2]));
+        root.putObject("pipeline").put("produced", r.produced()).put("completed", r.completed())
+                .put("rejected", r.rejected()).put("lost", r.lost())
+                .put("schedulingOverheadP99Ms", r.schedulingOverheadP99Ms());
+        m.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), root);
+    }
+
     @Override
     public Integer call() throws Exception {
         Lab.Options o = new Lab.Options(scenario, duration, speedup, seed, load, Duration.ofSeconds(120));
@@ -54,11 +76,15 @@ public final class LabCommand implements Callable<Integer> {
         }
         try {
             Lab.Result r = new Lab(err).run(o, broker);
-            PrintWriter out = spec.commandLine().getOut();
-            out.println(String.format(Locale.ROOT, "{\"produced\": %d, \"completed\": %d, \"rejected\": %d, \"lost\": %d, "
+            java.nio.file.Path dir = out != null ? out : java.nio.file.Path.of("target", "lab", scenario);
+            java.nio.file.Files.createDirectories(dir);
+            writeSummary(dir.resolve("summary.json"), o, r);
+            err.println("lab: wrote " + dir.resolve("summary.json"));
+            PrintWriter json = spec.commandLine().getOut();
+            json.println(String.format(Locale.ROOT, "{\"produced\": %d, \"completed\": %d, \"rejected\": %d, \"lost\": %d, "
                             + "\"meanLatencyS\": %.3f, \"p95LatencyS\": %.3f}", r.produced(), r.completed(), r.rejected(),
                     r.lost(), r.meanLatencySeconds(), r.p95LatencySeconds()));
-            out.flush();
+            json.flush();
             return r.lost() == 0 ? 0 : 1;
         } finally {
             if (embedded != null) {

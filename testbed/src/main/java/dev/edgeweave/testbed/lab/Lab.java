@@ -100,7 +100,9 @@ public final class Lab {
 
     /** What the lab measured. */
     public record Result(long produced, long completed, long rejected, long lost, double meanLatencySeconds,
-                         double p95LatencySeconds, double schedulingOverheadP99Ms, Map<String, Integer> rejectedBy) {
+                         double p50LatencySeconds, double p95LatencySeconds, double p99LatencySeconds,
+                         double sloAttainment, double normalizedJainSlowdown, double schedulingOverheadP99Ms,
+                         Map<String, Integer> rejectedBy, Map<String, double[]> perClass) {
     }
 
     private final PrintStream log;
@@ -145,7 +147,7 @@ public final class Lab {
                          Topics.PROMPT_REJECTIONS.name(), Topics.PROMPTS_DLQ.name()))) {
                 warmStart(producer, evaluation, servers, clock, run);
                 awaitReady(bootstrap, evaluation, servers, Duration.ofSeconds(120));
-                return replay(producer, ends, w, n, sc, clock, o, run);
+                return replay(producer, ends, w, n, sc, clock, o, run, bootstrap);
             }
         } finally {
             if (planner != null) {
@@ -214,7 +216,7 @@ public final class Lab {
     }
 
     private Result replay(KafkaProducer<byte[], byte[]> producer, KafkaConsumer<String, byte[]> ends, Workload w, int n,
-                          Scenario sc, CityClock clock, Options o, String run) throws Exception {
+                          Scenario sc, CityClock clock, Options o, String run, String bootstrap) throws Exception {
         AvroCodec<Prompt> prompts = AvroCodec.of(Prompt.class);
         AvroCodec<PromptCompletion> completions = AvroCodec.of(PromptCompletion.class);
         AvroCodec<PromptRejection> rejections = AvroCodec.of(PromptRejection.class);
@@ -222,6 +224,8 @@ public final class Lab {
         Map<String, Integer> terminals = new HashMap<>();
         List<Double> latencies = new ArrayList<>();
         Map<String, Integer> rejectedBy = new HashMap<>();
+        Map<String, Double> latencyOf = new HashMap<>();
+        Set<String> completedIds = new HashSet<>();
         long[] counts = new long[2];
         Instant start = clock.instant();
         long nextReport = System.nanoTime();
@@ -247,11 +251,14 @@ public final class Lab {
                 if (r.topic().equals(Topics.PROMPT_COMPLETIONS.name())) {
                     completions.decode(r.value());
                     latencies.add(latency);
+                    latencyOf.put(r.key(), latency);
+                    completedIds.add(r.key());
                     counts[0]++;
                 } else if (r.topic().equals(Topics.PROMPT_REJECTIONS.name())) {
                     PromptRejection j = rejections.decode(r.value());
                     rejectedBy.merge(j.getReason().name(), 1, Integer::sum);
                     latencies.add(j.getSloSeconds());
+                    latencyOf.put(r.key(), j.getSloSeconds());
                     counts[1]++;
                 }
             }
@@ -271,10 +278,67 @@ public final class Lab {
         long lost = producedAt.keySet().stream().filter(id -> terminals.getOrDefault(id, 0) != 1).count();
         double[] l = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         double mean = l.length == 0 ? Double.NaN : java.util.Arrays.stream(l).average().orElse(Double.NaN);
-        double p95 = l.length == 0 ? Double.NaN : l[(int) Math.min(l.length - 1, Math.ceil(0.95 * l.length) - 1)];
-        say("done: produced %d, completed %d, rejected %d %s, lost %d; mean latency %.2f s, p95 %.2f s", n, counts[0],
-                counts[1], rejectedBy, lost, mean, p95);
-        return new Result(n, counts[0], counts[1], lost, mean, p95, Double.NaN, rejectedBy);
+        // Per class: latency sum, slowdown sum (over inference alone on the reference GPU), count.
+        Map<String, double[]> perClass = new java.util.TreeMap<>();
+        long withinSlo = 0;
+        for (Map.Entry<String, Double> e : latencyOf.entrySet()) {
+            int i = Integer.parseInt(e.getKey().substring(e.getKey().lastIndexOf('-') + 1));
+            double ref = dev.edgeweave.core.latency.LatencyLaws.referenceInferenceSeconds(w.model(i), w.size(i));
+            double[] c = perClass.computeIfAbsent(w.modelClass(i).name(), k -> new double[3]);
+            c[0] += e.getValue();
+            c[1] += ref > 0 ? e.getValue() / ref : 1;
+            c[2]++;
+            if (completedIds.contains(e.getKey()) && e.getValue() <= w.sloSeconds(i)) {
+                withinSlo++;
+            }
+        }
+        double[] slowdowns = perClass.values().stream().mapToDouble(c -> c[1] / c[2]).toArray();
+        double jain = slowdowns.length == 0 ? Double.NaN : dev.edgeweave.core.fairness.Fairness.normalizedJain(slowdowns);
+        double overhead = schedulingOverheadP99Ms(bootstrap, producedAt, o.speedup());
+        Result r = new Result(n, counts[0], counts[1], lost, mean, quantile(l, 0.5), quantile(l, 0.95),
+                quantile(l, 0.99), latencyOf.isEmpty() ? Double.NaN : (double) withinSlo / latencyOf.size(), jain,
+                overhead, rejectedBy, perClass);
+        say("done: produced %d, completed %d, rejected %d %s, lost %d; mean latency %.2f s, p95 %.2f s; Normalized "
+                + "Jain %.3f; scheduling overhead p99 %.1f ms", n, counts[0], counts[1], rejectedBy, lost, mean,
+                r.p95LatencySeconds(), jain, overhead);
+        return r;
+    }
+
+    private static double quantile(double[] sorted, double q) {
+        return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+    }
+
+    /**
+     * Wall milliseconds from a prompt's produce timestamp to its first attempt's arrival on a server's topic (the
+     * scheduler's exactly-once write, stamped on the city clock), 99th percentile.
+     */
+    private double schedulingOverheadP99Ms(String bootstrap, Map<String, Long> producedAt, double speedup)
+            throws Exception {
+        List<String> nodeTopics = new ArrayList<>();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            for (String t : admin.listTopics().names().get(30, TimeUnit.SECONDS)) {
+                if (Topics.nodeIdOf(t).isPresent()) {
+                    nodeTopics.add(t);
+                }
+            }
+        }
+        List<Double> overhead = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        try (KafkaConsumer<String, byte[]> c = consumer(bootstrap, nodeTopics)) {
+            long quiet = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < quiet && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    Long at = producedAt.get(r.key());
+                    if (at != null && seen.add(r.key())) {
+                        overhead.add((r.timestamp() - at) / speedup);
+                        quiet = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+                    }
+                }
+            }
+        }
+        double[] o = overhead.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return quantile(o, 0.99);
     }
 
     private static Prompt prompt(Workload w, int i, String id, Instant at) {
@@ -296,6 +360,9 @@ public final class Lab {
                         SchedulerConfig.CITY_SPEEDUP, Double.toString(clock.speedup()),
                         SchedulerConfig.CITY_START, clock.start().toString(),
                         SchedulerConfig.NODES, String.join(",", servers.stream().map(EdgeServer::id).toList()),
+                        // 3 city s is 0.3 wall s at speed-up 10: one exactly-once commit (100 ms wall) and a heartbeat
+                        // (100 ms wall) apart. A server is down after 3 missed heartbeats of wall time or 3 s of city time.
+                        SchedulerConfig.HEARTBEAT_TIMEOUT, Math.max(3, Math.round(0.3 * clock.speedup() * 3)) + "s",
                         SchedulerConfig.STATE_DIR, state.resolve("streams").toString()));
         SchedulerConfig c = SchedulerConfig.from(s);
         Properties props = SchedulerApp.streamsProperties(s);

@@ -28,5 +28,13 @@ class LabIT {
         assertEquals(0, r.lost(), "every prompt ended exactly once: " + r);
         assertEquals(r.produced(), r.completed() + r.rejected());
         assertTrue(r.completed() > r.produced() / 2, r.toString());
+        assertTrue(r.schedulingOverheadP99Ms() > 0, "prompts reached their servers: " + r.schedulingOverheadP99Ms());
+        assertTrue(r.normalizedJainSlowdown() > 0 && r.normalizedJainSlowdown() <= 1, r.toString());
+        java.nio.file.Path summary = java.nio.file.Files.createTempDirectory("lab").resolve("summary.json");
+        dev.edgeweave.testbed.cli.LabCommandAccess.write(summary, new Lab.Options("bristol-7", 20, 10, 1, 0.5,
+                Duration.ofSeconds(90)), r);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(summary.toFile());
+        assertEquals(0, json.path("pipeline").path("lost").asLong());
+        assertEquals("edgeweave", json.path("policies").path(0).path("name").asText());
     }
 }
