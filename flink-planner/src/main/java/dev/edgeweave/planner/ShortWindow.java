@@ -53,6 +53,12 @@ public final class ShortWindow implements CityWindow<ShortWindow> {
     public double[] slowdownSum = new double[CLASSES];
     public LatencySketch[] latency = new LatencySketch[CLASSES];
     public TreeMap<String, Node> nodes = new TreeMap<>();
+    /**
+     * Prompt ids whose arrival, and whose end, the window has counted: a prompt counts once however often its
+     * record is read (a client's producer may retry and write it twice; the scheduler refuses the copy).
+     */
+    public java.util.HashSet<String> arrived = new java.util.HashSet<>();
+    public java.util.HashSet<String> ended = new java.util.HashSet<>();
 
     public ShortWindow() {
         for (int c = 0; c < CLASSES; c++) {
@@ -71,8 +77,15 @@ public final class ShortWindow implements CityWindow<ShortWindow> {
     public ShortWindow add(CityEvent e) {
         events++;
         switch (e.kind) {
-            case ARRIVAL -> arrivals[index(e.modelClass)]++;
+            case ARRIVAL -> {
+                if (e.promptId == null || arrived.add(e.promptId)) {
+                    arrivals[index(e.modelClass)]++;
+                }
+            }
             case COMPLETION, REJECTION -> {
+                if (e.promptId != null && !ended.add(e.promptId)) {
+                    return this;
+                }
                 int c = index(e.modelClass);
                 if (e.kind == CityEvent.Kind.COMPLETION) {
                     completed[c]++;
@@ -127,6 +140,9 @@ public final class ShortWindow implements CityWindow<ShortWindow> {
             latency[c].merge(o.latency[c]);
         }
         o.nodes.forEach((id, n) -> nodes.computeIfAbsent(id, k -> new Node()).merge(n));
+        // Partial windows of disjoint events (Flink merges partials of one window): their ids are disjoint too.
+        arrived.addAll(o.arrived);
+        ended.addAll(o.ended);
         return this;
     }
 

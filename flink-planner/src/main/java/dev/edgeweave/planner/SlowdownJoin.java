@@ -15,10 +15,10 @@ import org.apache.flink.util.Collector;
  * fairness is over slowdown). Arrivals pass through at once (they are demand).
  *
  * <p>The two come from different topics, so an end may be read before its arrival. An end that finds no
- * arrival waits in state until the watermark reaches its own time: the arrival, created earlier, has then been
- * read if it is to be read at all (within the watermark's bound). If it still has not come (it was produced
- * before the job's start offsets), the end goes on with its own measured inference time as the reference, so
- * it is never dropped. Emitting at its own event time keeps it inside its window. Arrival state expires after
+ * arrival waits in state until the watermark reaches its own time (an event-time timer, so it is emitted with its
+ * own timestamp and counts in its own window): the arrival, created earlier, has then been read if it is to be
+ * read at all (within the watermark's bound). If it still has not come (it was produced before the job's start
+ * offsets), the end goes on with its own measured inference time as the reference, so it is never dropped. Arrival state expires after
  * a day of processing time, so prompts that never end do not accumulate.
  */
 public final class SlowdownJoin extends KeyedProcessFunction<String, CityEvent, CityEvent> {
@@ -42,14 +42,9 @@ public final class SlowdownJoin extends KeyedProcessFunction<String, CityEvent, 
     public void processElement(CityEvent e, Context ctx, Collector<CityEvent> out) throws Exception {
         if (e.kind == CityEvent.Kind.ARRIVAL) {
             out.collect(e);
-            CityEvent end = waiting.value();
-            if (end != null) {
-                ctx.timerService().deleteEventTimeTimer(end.time);
-                waiting.clear();
-                emit(end, e.inferenceSeconds, out);
-            } else {
-                reference.update(e.inferenceSeconds);
-            }
+            // A waiting end keeps waiting for its own timer: emitted from here it would carry the arrival's
+            // timestamp, and count in the window of the prompt's creation instead of its end.
+            reference.update(e.inferenceSeconds);
             return;
         }
         Double ref = reference.value();
@@ -66,8 +61,10 @@ public final class SlowdownJoin extends KeyedProcessFunction<String, CityEvent, 
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<CityEvent> out) throws Exception {
         CityEvent end = waiting.value();
         if (end != null) {
+            Double ref = reference.value();
             waiting.clear();
-            emit(end, end.inferenceSeconds, out);
+            reference.clear();
+            emit(end, ref != null ? ref : end.inferenceSeconds, out);
         }
     }
 

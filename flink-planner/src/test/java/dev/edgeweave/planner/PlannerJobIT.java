@@ -80,6 +80,10 @@ class PlannerJobIT {
     void aRecordedStreamYieldsItsSummariesAndAPolicy(KafkaBroker broker) throws Exception {
         String prefix = broker.uniqueName("rec") + ".";
         CityRecords.createTopics(broker, prefix, TOPICS);
+        JobClient job = run(broker, prefix, new PlannerSettings(Duration.ofSeconds(10), Duration.ofMinutes(5),
+                Duration.ofMinutes(1), Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofSeconds(5),
+                Duration.ofSeconds(3), 1));
+        awaitRunning(job);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(broker.producerProps())) {
             // 60 s of city: chat every 0.5 s answered in 1.5 s, image generation every second answered in 8 s,
             // two servers reporting every second.
@@ -112,9 +116,7 @@ class PlannerJobIT {
         }
         // Idleness far longer than the test: a partition read late must not be skipped as idle (its events
         // would come after their windows closed).
-        JobClient job = run(broker, prefix, new PlannerSettings(Duration.ofSeconds(10), Duration.ofMinutes(5),
-                Duration.ofMinutes(1), Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofSeconds(5),
-                Duration.ofSeconds(3), 1));
+
         String summaries = prefix + Topics.WINDOW_SUMMARIES.name();
         String policies = prefix + Topics.ROUTING_POLICY.name();
         String decisions = prefix + Topics.AGENT_DECISIONS.name();
@@ -158,6 +160,10 @@ class PlannerJobIT {
     void aDemandShiftYieldsAPlanThatMovesModels(KafkaBroker broker) throws Exception {
         String prefix = broker.uniqueName("shift") + ".";
         CityRecords.createTopics(broker, prefix, TOPICS);
+        PlannerSettings s = new PlannerSettings(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(30),
+                Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofSeconds(3), 1);
+        JobClient job = run(broker, prefix, s);
+        awaitRunning(job);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(broker.producerProps())) {
             // 8 minutes: both servers hold the chat model; chat only for 4 minutes, then mostly image generation.
             for (int ms = 0; ms < 480_000; ms += 500) {
@@ -181,9 +187,7 @@ class PlannerJobIT {
             CityRecords.closing(producer, prefix, T0.plusSeconds(600));
             CityRecords.checkSent(producer);
         }
-        PlannerSettings s = new PlannerSettings(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(30),
-                Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofSeconds(3), 1);
-        JobClient job = run(broker, prefix, s);
+
         String plans = prefix + Topics.DEPLOYMENT_PLANS.name();
         String commands = prefix + Topics.DEPLOYMENT_COMMANDS.name();
         try (CityRecords.Reader reader = new CityRecords.Reader(broker, List.of(plans, commands))) {
@@ -206,6 +210,20 @@ class PlannerJobIT {
             }
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Waits until {@code job} runs: its source then holds every partition before the test writes a record, so
+     * no partition's events can arrive after a window another partition's watermark already closed.
+     */
+    static void awaitRunning(JobClient job) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (job.getJobStatus().get(10, TimeUnit.SECONDS) != org.apache.flink.api.common.JobStatus.RUNNING) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the job did not start within 60 s");
+            }
+            Thread.sleep(20);
         }
     }
 

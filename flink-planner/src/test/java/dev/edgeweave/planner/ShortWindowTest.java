@@ -124,4 +124,18 @@ class ShortWindowTest {
                 "its last state is 9 s old at the window's end, beyond the 3 s heartbeat timeout");
         assertNotNull(SchedulingCall.render(s));
     }
+
+    @Test
+    void aPromptReadTwiceCountsOnce() {
+        ShortWindow w = new ShortWindow();
+        CityEvent a = CityEvent.of(CityEvent.Kind.ARRIVAL, 1);
+        a.modelClass = "CHAT";
+        a.promptId = "p-1";
+        CityEvent done = end(CityEvent.Kind.COMPLETION, "CHAT", 2, 1, 30, 3);
+        done.promptId = "p-1";
+        w.add(a).add(a).add(done).add(done);
+        assertEquals(1, w.arrivals[ModelClass.CHAT.ordinal()]);
+        assertEquals(1, w.completed[ModelClass.CHAT.ordinal()]);
+        assertEquals(2.0, w.latencySum[ModelClass.CHAT.ordinal()], 1e-12);
+    }
 }
