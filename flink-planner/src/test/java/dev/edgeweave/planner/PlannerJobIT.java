@@ -147,8 +147,10 @@ class PlannerJobIT {
             assertTrue(weight(last, ModelClass.IMAGE_GENERATION) > weight(last, ModelClass.CHAT),
                     "policy " + last.getClassWeights());
             assertTrue(reader.all(policies).stream().allMatch(r -> r.key().equals("city")));
-            reader.until("the agent's decisions", Duration.ofSeconds(10), () -> !reader.all(decisions).isEmpty());
-            AgentDecision d = AvroCodec.of(AgentDecision.class).decode(reader.all(decisions).get(0).value());
+            reader.until("the short-term agent's decisions", Duration.ofSeconds(10), () -> reader.all(decisions).stream()
+                    .anyMatch(r -> r.key().equals("SHORT_TERM_SCHEDULING")));
+            AgentDecision d = reader.all(decisions).stream().filter(r -> r.key().equals("SHORT_TERM_SCHEDULING"))
+                    .map(r -> AvroCodec.of(AgentDecision.class).decode(r.value())).findFirst().orElseThrow();
             assertTrue(d.getSituation().contains("class CHAT") && d.getSituationDigest().length() == 64, d.getSituation());
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
