@@ -121,6 +121,15 @@ public record AgentsConfig(Brain scheduling, Brain planning, Brain deployment, S
                 .withApiKeyFrom(environment, "EDGEWEAVE_AGENTS_LLM_APIKEY");
     }
 
+    /**
+     * These settings with the memory in {@code name} under the configured directory: each agent of a JVM its own
+     * (one memory per directory; the planner's two agents run in one JVM).
+     */
+    public AgentsConfig withMemoryIn(String name) {
+        return memoryDir.isBlank() ? this : new AgentsConfig(scheduling, planning, deployment, provider, baseUrl, model,
+                timeoutMillis, maxTokens, recall, java.nio.file.Path.of(memoryDir, name).toString());
+    }
+
     public Optional<String> memoryDirectory() {
         return memoryDir.isBlank() ? Optional.empty() : Optional.of(memoryDir);
     }

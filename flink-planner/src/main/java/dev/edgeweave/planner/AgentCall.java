@@ -48,7 +48,8 @@ abstract class AgentCall<I, O> extends RichAsyncFunction<I, O> {
             t.setDaemon(true);
             return t;
         });
-        brains = AgentBrains.create(settings.agents(), dev.edgeweave.core.model.ModelCatalog.standard());
+        brains = AgentBrains.create(settings.agents().withMemoryIn(threadName),
+                dev.edgeweave.core.model.ModelCatalog.standard());
         start(brains);
     }
 

@@ -5,15 +5,13 @@ import java.util.TreeMap;
 
 /**
  * The aggregate of one long window (the long-term agent's situation): per model, arrivals and their mean
- * prompt; per access point, arrivals; per server, the latest state it reported in the window (what it holds,
- * its GPUs, its load). Mergeable.
+ * prompt; per server, the latest state it reported in the window (what it holds, its GPUs, its load). Mergeable.
  */
 public final class LongWindow implements CityWindow<LongWindow> {
 
     public long windowStart;
     public long windowEnd;
     public TreeMap<String, PromptSizeMean> demand = new TreeMap<>();
-    public TreeMap<String, Long> byAccessPoint = new TreeMap<>();
     public TreeMap<String, CityEvent> latestState = new TreeMap<>();
 
     @Override
@@ -26,7 +24,6 @@ public final class LongWindow implements CityWindow<LongWindow> {
     public LongWindow add(CityEvent e) {
         if (e.kind == CityEvent.Kind.ARRIVAL) {
             demand.computeIfAbsent(e.modelId, k -> new PromptSizeMean()).add(e.size());
-            byAccessPoint.merge(e.accessPointId, 1L, Long::sum);
         } else if (e.kind == CityEvent.Kind.NODE_STATE) {
             CityEvent now = latestState.get(e.nodeId);
             if (now == null || e.time >= now.time) {
@@ -39,7 +36,6 @@ public final class LongWindow implements CityWindow<LongWindow> {
     @Override
     public LongWindow merge(LongWindow o) {
         o.demand.forEach((m, s) -> demand.merge(m, s, PromptSizeMean::merged));
-        o.byAccessPoint.forEach((ap, n) -> byAccessPoint.merge(ap, n, Long::sum));
         o.latestState.forEach((n, e) -> latestState.merge(n, e, (a, b) -> a.time >= b.time ? a : b));
         return this;
     }

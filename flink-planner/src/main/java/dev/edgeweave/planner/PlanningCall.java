@@ -5,7 +5,6 @@ import dev.edgeweave.agents.AgentBrains;
 import dev.edgeweave.agents.AgentOutcome;
 import dev.edgeweave.agents.Brain;
 import dev.edgeweave.agents.Guard;
-import dev.edgeweave.agents.GuardedAgent;
 import dev.edgeweave.agents.OptimizerPlanningBrain;
 import dev.edgeweave.agents.PlanningDecision;
 import dev.edgeweave.agents.PlanningSituation;
@@ -58,6 +57,8 @@ public class PlanningCall extends AgentCall<PlanInput, List<Outbound>> {
     private transient Agent<PlanningSituation, PlanningDecision> agent;
     private transient OptimizerPlanningBrain optimizer;
     private transient ModelCatalog catalog;
+    /** Windows whose plan the timeout made: the brain's late answer for them is dropped, not remembered. */
+    private final java.util.Set<Long> timedOutWindows = new java.util.HashSet<>();
 
     public PlanningCall(PlannerSettings settings) {
         super("long-term-agent", settings);
@@ -84,8 +85,14 @@ public class PlanningCall extends AgentCall<PlanInput, List<Outbound>> {
             o = new AgentOutcome<>(optimizer.decide(sit.situation()), Brain.OPTIMIZER, AgentOutcome.Verdict.REPLACED,
                     List.of(), timedOut, 0);
         }
-        if (timedOut == null) {
-            agent.measured(o, measure(sit.situation()));
+        synchronized (timedOutWindows) {
+            if (timedOut != null) {
+                timedOutWindows.add(w.windowEnd);
+            } else if (timedOutWindows.remove(w.windowEnd)) {
+                return List.of(); // the timeout's decision stood for this window: the late answer is dropped
+            } else {
+                agent.measured(o, measure(sit.situation()));
+            }
         }
         List<Outbound> out = new ArrayList<>();
         String planId = "plan-" + w.windowEnd;

@@ -6,7 +6,6 @@ import dev.edgeweave.agents.AgentOutcome;
 import dev.edgeweave.agents.Brain;
 import dev.edgeweave.agents.ClassStats;
 import dev.edgeweave.agents.Guard;
-import dev.edgeweave.agents.GuardedAgent;
 import dev.edgeweave.agents.OptimizerSchedulingBrain;
 import dev.edgeweave.agents.SchedulingDecision;
 import dev.edgeweave.agents.SchedulingSituation;

@@ -78,8 +78,9 @@ public final class ConnectorMetrics {
     }
 
     void deployments(Map<String, Integer> byStatus) {
-        deployments.clear();
-        deployments.putAll(byStatus);
+        for (String status : new String[] {"LOADING", "READY", "DRAINING", "FAILED"}) {
+            deployments.put(status, byStatus.getOrDefault(status, 0));
+        }
     }
 
     /** Every meter in the Prometheus text format. */

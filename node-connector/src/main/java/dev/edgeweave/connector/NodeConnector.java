@@ -322,8 +322,9 @@ public final class NodeConnector implements AutoCloseable {
         String key = p.getPromptId() + "#" + routed.getAttempt();
         double now = node.now();
         if (inFlight.containsKey(key)) {
-            // The same attempt delivered twice (a redelivery after a rebalance): it is being served already.
-            finishWithoutResult(tp, r.offset());
+            // The same attempt delivered twice (a redelivery after a rebalance): it is being served already, and
+            // the first delivery's result marks the offset done; marking it here could commit past it.
+            inFlightCount.decrementAndGet();
             return;
         }
         ModelSpec model = catalog.find(p.getModelId()).orElse(null);

@@ -45,22 +45,27 @@ public final class LabCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Where summary.json goes. Default: target/lab/<scenario>.")
     java.nio.file.Path out;
 
+    /** A figure for JSON: null where it could not be measured (NaN is not JSON). */
+    private static Double figure(double x) {
+        return Double.isFinite(x) ? x : null;
+    }
+
     /** summary.json in the testbed's shape, one policy ({@code edgeweave}) from measured latencies, and the pipeline. */
     static void writeSummary(java.nio.file.Path file, Lab.Options o, Lab.Result r) throws java.io.IOException {
         com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
         var root = m.createObjectNode().put("scenario", o.scenario()).put("seed", o.seed()).put("load", o.load())
                 .put("speedup", o.speedup()).put("durationSeconds", o.durationSeconds());
         var policy = root.putArray("policies").addObject().put("name", "edgeweave")
-                .put("meanLatencyS", r.meanLatencySeconds()).put("p50LatencyS", r.p50LatencySeconds())
-                .put("p95LatencyS", r.p95LatencySeconds()).put("p99LatencyS", r.p99LatencySeconds())
-                .put("sloAttainment", r.sloAttainment()).put("normalizedJainSlowdown", r.normalizedJainSlowdown())
+                .put("meanLatencyS", figure(r.meanLatencySeconds())).put("p50LatencyS", figure(r.p50LatencySeconds()))
+                .put("p95LatencyS", figure(r.p95LatencySeconds())).put("p99LatencyS", figure(r.p99LatencySeconds()))
+                .put("sloAttainment", figure(r.sloAttainment())).put("normalizedJainSlowdown", figure(r.normalizedJainSlowdown()))
                 .put("completed", r.completed()).put("rejected", r.rejected()).put("lost", r.lost());
         var perClass = policy.putObject("perClass");
         r.perClass().forEach((c, v) -> perClass.putObject(c).put("meanLatencyS", v[0] / v[2])
                 .put("meanSlowdown", v[1] / v[2]).put("count", (long) v[2]));
         root.putObject("pipeline").put("produced", r.produced()).put("completed", r.completed())
                 .put("rejected", r.rejected()).put("lost", r.lost())
-                .put("schedulingOverheadP99Ms", r.schedulingOverheadP99Ms());
+                .put("schedulingOverheadP99Ms", figure(r.schedulingOverheadP99Ms()));
         m.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), root);
     }
 

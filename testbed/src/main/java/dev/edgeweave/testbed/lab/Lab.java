@@ -32,7 +32,6 @@ import dev.edgeweave.v1.DeploymentCommand;
 import dev.edgeweave.v1.InlineContent;
 import dev.edgeweave.v1.NodeState;
 import dev.edgeweave.v1.Prompt;
-import dev.edgeweave.v1.PromptCompletion;
 import dev.edgeweave.v1.PromptRejection;
 import dev.edgeweave.v1.PromptSizes;
 import java.io.PrintStream;
@@ -138,8 +137,8 @@ public final class Lab {
             scheduler = scheduler(bootstrap, run, clock, state, servers);
             for (EdgeServer s : servers) {
                 NodeConnector c = new NodeConnector(connectorConfig(bootstrap, s, clock), sc.models(), Runtimes::emulated);
+                connectors.add(c); // closed in the finally even if it fails half-started
                 c.start();
-                connectors.add(c);
             }
             planner = planner(bootstrap, run);
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(bootstrap));
@@ -162,6 +161,11 @@ public final class Lab {
             }
             if (scheduler != null) {
                 scheduler.close(Duration.ofSeconds(30));
+            }
+            try (java.util.stream.Stream<Path> files = Files.walk(state)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
             }
         }
     }
@@ -218,7 +222,6 @@ public final class Lab {
     private Result replay(KafkaProducer<byte[], byte[]> producer, KafkaConsumer<String, byte[]> ends, Workload w, int n,
                           Scenario sc, CityClock clock, Options o, String run, String bootstrap) throws Exception {
         AvroCodec<Prompt> prompts = AvroCodec.of(Prompt.class);
-        AvroCodec<PromptCompletion> completions = AvroCodec.of(PromptCompletion.class);
         AvroCodec<PromptRejection> rejections = AvroCodec.of(PromptRejection.class);
         Map<String, Long> producedAt = new HashMap<>();
         Map<String, Integer> terminals = new HashMap<>();
@@ -249,7 +252,6 @@ public final class Lab {
                 terminals.merge(r.key(), 1, Integer::sum);
                 double latency = (clock.millis() - producedAt.get(r.key())) / 1000.0;
                 if (r.topic().equals(Topics.PROMPT_COMPLETIONS.name())) {
-                    completions.decode(r.value());
                     latencies.add(latency);
                     latencyOf.put(r.key(), latency);
                     completedIds.add(r.key());
@@ -295,8 +297,8 @@ public final class Lab {
         double[] slowdowns = perClass.values().stream().mapToDouble(c -> c[1] / c[2]).toArray();
         double jain = slowdowns.length == 0 ? Double.NaN : dev.edgeweave.core.fairness.Fairness.normalizedJain(slowdowns);
         double overhead = schedulingOverheadP99Ms(bootstrap, producedAt, o.speedup());
-        Result r = new Result(n, counts[0], counts[1], lost, mean, quantile(l, 0.5), quantile(l, 0.95),
-                quantile(l, 0.99), latencyOf.isEmpty() ? Double.NaN : (double) withinSlo / latencyOf.size(), jain,
+        Result r = new Result(n, counts[0], counts[1], lost, mean, quantile(l, 50), quantile(l, 95),
+                quantile(l, 99), latencyOf.isEmpty() ? Double.NaN : (double) withinSlo / latencyOf.size(), jain,
                 overhead, rejectedBy, perClass);
         say("done: produced %d, completed %d, rejected %d %s, lost %d; mean latency %.2f s, p95 %.2f s; Normalized "
                 + "Jain %.3f; scheduling overhead p99 %.1f ms", n, counts[0], counts[1], rejectedBy, lost, mean,
@@ -304,8 +306,9 @@ public final class Lab {
         return r;
     }
 
-    private static double quantile(double[] sorted, double q) {
-        return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+    /** The report's percentile ({@code Summaries.percentile}); NaN of nothing. */
+    private static double quantile(double[] sorted, double percent) {
+        return sorted.length == 0 ? Double.NaN : dev.edgeweave.testbed.report.Summaries.percentile(sorted, percent);
     }
 
     /**
@@ -338,7 +341,7 @@ public final class Lab {
             }
         }
         double[] o = overhead.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return quantile(o, 0.99);
+        return quantile(o, 99);
     }
 
     private static Prompt prompt(Workload w, int i, String id, Instant at) {
