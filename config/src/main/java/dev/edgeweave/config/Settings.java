@@ -452,6 +452,17 @@ public final class Settings {
                 + ", and environment variable " + variableOf(envPrefix, key) + " is not set"));
     }
 
+    /** An ISO-8601 instant ({@code 2026-11-27T08:00:00Z}); blank is absent. */
+    public java.util.Optional<java.time.Instant> optionalInstant(String key) {
+        return optionalString(key).map(v -> {
+            try {
+                return java.time.Instant.parse(v);
+            } catch (DateTimeParseException e) {
+                throw invalid(key, "is not an ISO-8601 instant like 2026-11-27T08:00:00Z");
+            }
+        });
+    }
+
     /**
      * A duration longer than zero ({@link #duration}, and zero refused).
      */

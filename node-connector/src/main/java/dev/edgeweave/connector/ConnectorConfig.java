@@ -11,7 +11,6 @@ import dev.edgeweave.schemas.topic.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -193,13 +192,7 @@ public record ConnectorConfig(String bootstrap, EdgeServer server, String runtim
             throw s.invalid(RUNTIME, "is neither emulated nor http");
         }
         double speedup = s.decimal(CITY_SPEEDUP, 0.001, 10_000.0);
-        Optional<Instant> cityStart = s.optionalString(CITY_START).map(v -> {
-            try {
-                return Instant.parse(v);
-            } catch (DateTimeParseException e) {
-                throw s.invalid(CITY_START, "is not an ISO-8601 instant like 2026-11-27T08:00:00Z");
-            }
-        });
+        Optional<Instant> cityStart = s.optionalInstant(CITY_START);
         Map<String, String> probes = pairs(s, PROBES);
         probes.forEach((id, target) -> {
             int colon = target.lastIndexOf(':');

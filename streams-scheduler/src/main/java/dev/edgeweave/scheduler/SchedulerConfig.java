@@ -7,7 +7,6 @@ import dev.edgeweave.core.sim.CityClock;
 import dev.edgeweave.schemas.topic.Topics;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -150,13 +149,7 @@ public record SchedulerConfig(String bootstrap, String applicationId, Duration c
             nodes.add(id);
         }
         double speedup = s.decimal(CITY_SPEEDUP, 0.001, 10_000.0);
-        Optional<Instant> cityStart = s.optionalString(CITY_START).map(v -> {
-            try {
-                return Instant.parse(v);
-            } catch (DateTimeParseException e) {
-                throw s.invalid(CITY_START, "is not an ISO-8601 instant like 2026-11-27T08:00:00Z");
-            }
-        });
+        Optional<Instant> cityStart = s.optionalInstant(CITY_START);
         int httpPort = s.integer(HTTP_PORT, 0, 65_535);
         Optional<String> stateDir = s.optionalString(STATE_DIR);
         short replication = (short) s.integer(TOPIC_REPLICATION, 1, Short.MAX_VALUE);
