@@ -166,6 +166,11 @@ public final class NodeConnector implements AutoCloseable {
         return metrics;
     }
 
+    /** Prompts received and not yet answered. */
+    public int inFlight() {
+        return inFlightCount.get();
+    }
+
     /** Healthy once started, until it stops or Kafka refuses its results. */
     public boolean healthy() {
         return healthy && !resultsFailing;

@@ -23,6 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -214,6 +215,10 @@ public final class SchedulerApp implements AutoCloseable {
             }
         }
         Properties props = new Properties();
+        // Under exactly-once, a transaction's first write to a partition whose previous commit markers are still
+        // being written is refused (CONCURRENT_TRANSACTIONS) and retried after retry.backoff.ms: Kafka's 100 ms
+        // default stalls the stream thread that long, several times a second under load. A default; kafka.* wins.
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), "5");
         props.putAll(passThrough);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());

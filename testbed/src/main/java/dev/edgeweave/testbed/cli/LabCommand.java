@@ -1,11 +1,19 @@
 package dev.edgeweave.testbed.cli;
 
+import dev.edgeweave.testbed.engine.FailureEvent;
 import dev.edgeweave.testbed.lab.Lab;
-import dev.edgeweave.testing.kafka.EmbeddedKafka;
+import dev.edgeweave.testbed.lab.LabReport;
+import dev.edgeweave.testbed.scenario.ScenarioLoader;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,18 +21,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ./edgeweave lab}: the whole pipeline on this machine, replaying a scenario's workload. */
-@Command(name = "lab", mixinStandardHelpOptions = true,
-        description = {"Runs the whole pipeline on this machine: the scheduler (Kafka Streams), the planner (Flink, "
-                + "embedded), one connector per server of the scenario with emulated GPUs, all on one city clock; "
-                + "replays the scenario's workload as Prompt records for DURATION x SPEEDUP city seconds, drains, and "
-                + "prints what it measured from the topics (one JSON line last).",
-                "Uses an in-JVM Kafka broker unless --bootstrap names one."})
+@Command(name = "lab", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs the whole pipeline on this machine: a Kafka broker process (infra/broker.sh), the "
+                + "scheduler (Kafka Streams), the planner (Flink, embedded), one connector per server of the scenario "
+                + "with emulated GPUs, all on one city clock; replays the first DURATION x SPEEDUP city seconds of the "
+                + "scenario's workload as Prompt records, drains, stops everything it started, and writes "
+                + "summary.json and report.md (the live figures beside the testbed's for the same span, seed and "
+                + "load). A live dashboard is served on http://127.0.0.1:8080 while it runs.",
+                "Prints a progress line every 5 s on standard error and one JSON line last on standard output. "
+                        + "Exit 0 when no prompt was lost; 1 when some were, or on an error (the message says which)."})
 public final class LabCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--scenario", defaultValue = "bristol-7", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--scenario", defaultValue = "bristol-7", description = "A bundled scenario (${COMPLETION-CANDIDATES}) or a scenario file. Default: ${DEFAULT-VALUE}.",
+            completionCandidates = BuiltIn.class)
     String scenario;
 
     @Option(names = "--duration", defaultValue = "120", description = "Wall seconds of workload. Default: ${DEFAULT-VALUE}.")
@@ -39,62 +51,90 @@ public final class LabCommand implements Callable<Integer> {
     @Option(names = "--load", defaultValue = "1.0", description = "Offered load, 1.0 = the scenario's reference. Default: ${DEFAULT-VALUE}.")
     double load;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "A running Kafka broker to use.")
+    @Option(names = "--trace", paramLabel = "FILE", description = "A CSV in the Azure LLM trace format replacing the scenario's chat trace.")
+    Path trace;
+
+    @Option(names = "--fail", paramLabel = "NODE@S[+D]", description = "Kill a server's connector at city second S "
+            + "(NODE a server id or 'busiest'), restarting it D city seconds later when given. Repeatable.")
+    List<String> fail = new ArrayList<>();
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where summary.json and report.md go. Default: target/lab/<scenario>.")
+    Path out;
+
+    @Option(names = "--no-dashboard", description = "Serve no dashboard.")
+    boolean noDashboard;
+
+    @Option(names = "--dashboard-port", defaultValue = "8080", description = "The dashboard's port on 127.0.0.1. Default: ${DEFAULT-VALUE}.")
+    int dashboardPort;
+
+    @Option(names = "--commit-interval", defaultValue = "50", paramLabel = "MS", description = "The scheduler's "
+            + "exactly-once commit interval, ms: downstream readers see its output only after a commit. Default: ${DEFAULT-VALUE}.")
+    long commitIntervalMs;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "A running Kafka broker to use instead of starting one.")
     String bootstrap;
 
-    @Option(names = "--out", description = "Where summary.json goes. Default: target/lab/<scenario>.")
-    java.nio.file.Path out;
-
-    /** A figure for JSON: null where it could not be measured (NaN is not JSON). */
-    private static Double figure(double x) {
-        return Double.isFinite(x) ? x : null;
-    }
-
-    /** summary.json in the testbed's shape, one policy ({@code edgeweave}) from measured latencies, and the pipeline. */
-    static void writeSummary(java.nio.file.Path file, Lab.Options o, Lab.Result r) throws java.io.IOException {
-        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
-        var root = m.createObjectNode().put("scenario", o.scenario()).put("seed", o.seed()).put("load", o.load())
-                .put("speedup", o.speedup()).put("durationSeconds", o.durationSeconds());
-        var policy = root.putArray("policies").addObject().put("name", "edgeweave")
-                .put("meanLatencyS", figure(r.meanLatencySeconds())).put("p50LatencyS", figure(r.p50LatencySeconds()))
-                .put("p95LatencyS", figure(r.p95LatencySeconds())).put("p99LatencyS", figure(r.p99LatencySeconds()))
-                .put("sloAttainment", figure(r.sloAttainment())).put("normalizedJainSlowdown", figure(r.normalizedJainSlowdown()))
-                .put("completed", r.completed()).put("rejected", r.rejected()).put("lost", r.lost());
-        var perClass = policy.putObject("perClass");
-        r.perClass().forEach((c, v) -> perClass.putObject(c).put("meanLatencyS", v[0] / v[2])
-                .put("meanSlowdown", v[1] / v[2]).put("count", (long) v[2]));
-        root.putObject("pipeline").put("produced", r.produced()).put("completed", r.completed())
-                .put("rejected", r.rejected()).put("lost", r.lost())
-                .put("schedulingOverheadP99Ms", figure(r.schedulingOverheadP99Ms()));
-        m.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), root);
+    /** The bundled scenarios, for the help text. */
+    static final class BuiltIn extends ArrayList<String> {
+        BuiltIn() {
+            super(ScenarioLoader.BUILT_IN);
+        }
     }
 
     @Override
     public Integer call() throws Exception {
-        Lab.Options o = new Lab.Options(scenario, duration, speedup, seed, load, Duration.ofSeconds(120));
         PrintStream err = System.err;
-        EmbeddedKafka embedded = null;
-        String broker = bootstrap;
-        if (broker == null) {
-            embedded = EmbeddedKafka.startQuietly(err);
-            broker = embedded.bootstrapServers();
+        List<FailureEvent> failures = new ArrayList<>();
+        for (String f : fail) {
+            failures.add(FailureEvent.parse(f));
         }
-        try {
-            Lab.Result r = new Lab(err).run(o, broker);
-            java.nio.file.Path dir = out != null ? out : java.nio.file.Path.of("target", "lab", scenario);
-            java.nio.file.Files.createDirectories(dir);
-            writeSummary(dir.resolve("summary.json"), o, r);
-            err.println("lab: wrote " + dir.resolve("summary.json"));
-            PrintWriter json = spec.commandLine().getOut();
-            json.println(String.format(Locale.ROOT, "{\"produced\": %d, \"completed\": %d, \"rejected\": %d, \"lost\": %d, "
-                            + "\"meanLatencyS\": %.3f, \"p95LatencyS\": %.3f}", r.produced(), r.completed(), r.rejected(),
-                    r.lost(), r.meanLatencySeconds(), r.p95LatencySeconds()));
-            json.flush();
-            return r.lost() == 0 ? 0 : 1;
-        } finally {
-            if (embedded != null) {
-                embedded.close();
+        if (trace != null && !Files.isReadable(trace)) {
+            throw new IllegalArgumentException("--trace " + trace + ": no such readable file");
+        }
+        if (!noDashboard && (dashboardPort < 0 || dashboardPort > 65535)) {
+            throw new IllegalArgumentException("--dashboard-port must be in [0, 65535], was " + dashboardPort);
+        }
+        Lab.Options o = new Lab.Options(scenario, duration, speedup, seed, load, Optional.ofNullable(trace), failures,
+                Duration.ofMillis(commitIntervalMs), Duration.ofSeconds(120));
+        Lab.Where where = new Lab.Where(Optional.ofNullable(bootstrap),
+                noDashboard ? OptionalInt.empty() : OptionalInt.of(dashboardPort),
+                bootstrap != null ? Path.of("").toAbsolutePath() : repoRoot());
+        Lab.Result r = new Lab(err).run(o, where);
+        LabReport report = new LabReport(r);
+        Path dir = out != null ? out : Path.of("target", "lab", r.scenarioName());
+        report.write(dir, EvaluateCommand.scenarioSha256(new ScenarioLoader(), scenario), EvaluateCommand.gitCommit());
+        Lab.Pipeline p = r.pipeline();
+        err.printf(Locale.ROOT, "lab: live mean latency %.3f s, testbed %.3f s (lab / testbed %.3f: %s within %.0f %%)%n",
+                report.live().meanLatencyS(), report.testbed().meanLatencyS(), report.ratio(),
+                report.agrees() ? "" : "NOT", LabReport.AGREEMENT * 100);
+        err.println("lab: wrote " + dir.resolve(LabReport.SUMMARY) + " and " + dir.resolve(LabReport.REPORT));
+        PrintWriter json = spec.commandLine().getOut();
+        json.println(String.format(Locale.ROOT, "{\"produced\": %d, \"completed\": %d, \"rejected\": %d, "
+                        + "\"deadLettered\": %d, \"lost\": %d, \"meanLatencyS\": %s, \"p95LatencyS\": %s, "
+                        + "\"normalizedJain\": %s, \"testbedMeanLatencyS\": %s, \"schedulingOverheadP99Ms\": %s, "
+                        + "\"peakResidentMiB\": %s}", p.produced(), p.completed(), p.rejected(), p.deadLettered(),
+                p.lost(), num(report.live().meanLatencyS()), num(report.live().p95LatencyS()),
+                num(report.live().normalizedJainSlowdown()), num(report.testbed().meanLatencyS()),
+                num(p.schedulingOverheadP99Ms()), num(r.memory().totalBytes() / (1024.0 * 1024.0))));
+        json.flush();
+        return p.lost() == 0 ? 0 : 1;
+    }
+
+    private static String num(double x) {
+        return Double.isFinite(x) ? String.format(Locale.ROOT, "%.3f", x) : "null";
+    }
+
+    /** The repository: {@code -Dedgeweave.root} (the launcher sets it), else the nearest parent holding infra/broker.sh. */
+    static Path repoRoot() {
+        String root = System.getProperty("edgeweave.root");
+        if (root != null) {
+            return Path.of(root);
+        }
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("infra").resolve("broker.sh"))) {
+                return p;
             }
         }
+        throw new IllegalStateException("cannot find infra/broker.sh: run from the repository (or use --bootstrap)");
     }
 }

@@ -139,6 +139,10 @@ public final class Simulation {
 
     private final EngineView view;
 
+    /** The live pipeline's own hops, city seconds: prompt to server, and answer to user (see {@link #withHops}). */
+    private double dispatchHopSeconds;
+    private double answerHopSeconds;
+
     /**
      * @param setup    the scenario's city, models and static placement
      * @param arrivals the workload, sorted by time
@@ -197,6 +201,25 @@ public final class Simulation {
         }
         view = new EngineView(setup, policy, scheduler, servers, deployments, routerDown, excluded, inTransit,
                 transitTotal, gpuUtil, models, concurrency);
+    }
+
+    /**
+     * Adds the live pipeline's own hops to every prompt, for comparing a run with the lab (DESIGN.md, "Time"):
+     * {@code dispatchSeconds} between the routing decision and the prompt's arrival at the server (the
+     * scheduler's commit and the connector's poll), {@code answerSeconds} between the server's answer and the
+     * user (the result's way back through the scheduler). Both 0 unless set.
+     *
+     * @throws IllegalArgumentException when either is negative or not finite
+     */
+    public Simulation withHops(double dispatchSeconds, double answerSeconds) {
+        if (!(dispatchSeconds >= 0) || !(answerSeconds >= 0) || Double.isInfinite(dispatchSeconds)
+                || Double.isInfinite(answerSeconds)) {
+            throw new IllegalArgumentException("hop delays must be finite and >= 0, were " + dispatchSeconds + " and "
+                    + answerSeconds);
+        }
+        this.dispatchHopSeconds = dispatchSeconds;
+        this.answerHopSeconds = answerSeconds;
+        return this;
     }
 
     /** Runs to the end (every prompt terminal) and returns the per-prompt records. */
@@ -313,7 +336,8 @@ public final class Simulation {
         inTransit[s][m]++;
         transitTotal[s]++;
         NetworkPath path = setup.path(arrivals.accessPoint(i), s);
-        double delay = LatencyModel.uplinkSeconds(requests[i].size(), path) + path.rttSeconds() / 2;
+        double delay = LatencyModel.uplinkSeconds(requests[i].size(), path) + path.rttSeconds() / 2
+                + dispatchHopSeconds;
         scheduler.schedule(delay, () -> reachServer(i, s));
     }
 
@@ -652,7 +676,8 @@ public final class Simulation {
             int i = (int) job.id();
             int s = server.serverIndex();
             NetworkPath path = setup.path(arrivals.accessPoint(i), s);
-            double back = path.rttSeconds() / 2 + LatencyModel.downlinkSeconds(job.model(), job.size(), path);
+            double back = path.rttSeconds() / 2 + LatencyModel.downlinkSeconds(job.model(), job.size(), path)
+                    + answerHopSeconds;
             double lat = now + back - offset - arrivals.time(i);
             RouteRequest r = requests[i];
             terminal(i, lat, true, s, now + back);

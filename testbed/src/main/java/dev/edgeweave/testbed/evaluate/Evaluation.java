@@ -91,6 +91,17 @@ public final class Evaluation {
     }
 
     /**
+     * One policy over the first {@code prompts} prompts of a workload, with the live pipeline's hops added (the
+     * lab's comparison run: {@link Simulation#withHops}).
+     */
+    public RunResult runSpan(Workload w, int prompts, PolicySpec policy, long seed,
+                             List<dev.edgeweave.testbed.engine.FailureEvent> failures, double dispatchHopSeconds,
+                             double answerHopSeconds) {
+        return new Simulation(setup, new WorkloadArrivals(w, prompts), policy, seed, failures, Double.NaN, brains)
+                .withHops(dispatchHopSeconds, answerHopSeconds).run();
+    }
+
+    /**
      * Runs every policy on every seed.
      *
      * @param progress told the number of runs finished so far, after each

@@ -8,12 +8,22 @@ import dev.edgeweave.testbed.workload.Workload;
 final class WorkloadArrivals implements Arrivals {
 
     private final Workload w;
+    private final int n;
 
     WorkloadArrivals(Workload w) {
-        this.w = w;
+        this(w, w.size());
     }
 
-    @Override public int size() { return w.size(); }
+    /** The first {@code n} prompts of {@code w}. */
+    WorkloadArrivals(Workload w, int n) {
+        if (n < 0 || n > w.size()) {
+            throw new IllegalArgumentException("the workload has " + w.size() + " prompts, not " + n);
+        }
+        this.w = w;
+        this.n = n;
+    }
+
+    @Override public int size() { return n; }
     @Override public double time(int i) { return w.timeSeconds(i); }
     @Override public int model(int i) { return w.modelIndex(i); }
     @Override public int user(int i) { return w.user(i); }

@@ -6,6 +6,8 @@ import dev.edgeweave.connector.NodeConnector;
 import dev.edgeweave.connector.runtime.Runtimes;
 import dev.edgeweave.core.city.EdgeServer;
 import dev.edgeweave.core.gpu.GpuCatalog;
+import dev.edgeweave.core.latency.LatencyLaws;
+import dev.edgeweave.core.model.ModelClass;
 import dev.edgeweave.core.placement.Deployment;
 import dev.edgeweave.core.sim.CityClock;
 import dev.edgeweave.planner.CityEvent;
@@ -21,17 +23,26 @@ import dev.edgeweave.scheduler.SchedulerTopology;
 import dev.edgeweave.schemas.avro.AvroCodec;
 import dev.edgeweave.schemas.topic.TopicAdmin;
 import dev.edgeweave.schemas.topic.Topics;
+import dev.edgeweave.testbed.engine.FailureEvent;
+import dev.edgeweave.testbed.engine.Policies;
+import dev.edgeweave.testbed.engine.RunResult;
 import dev.edgeweave.testbed.evaluate.Evaluation;
+import dev.edgeweave.testbed.report.Summaries;
 import dev.edgeweave.testbed.scenario.Scenario;
 import dev.edgeweave.testbed.scenario.ScenarioLoader;
 import dev.edgeweave.testbed.workload.Workload;
 import dev.edgeweave.testbed.workload.WorkloadGenerator;
 import dev.edgeweave.testbed.workload.WorkloadOptions;
+import dev.edgeweave.v1.AgentDecision;
+import dev.edgeweave.v1.AttemptOutcome;
+import dev.edgeweave.v1.AttemptResult;
 import dev.edgeweave.v1.DeploymentAction;
 import dev.edgeweave.v1.DeploymentCommand;
+import dev.edgeweave.v1.GuardVerdict;
 import dev.edgeweave.v1.InlineContent;
 import dev.edgeweave.v1.NodeState;
 import dev.edgeweave.v1.Prompt;
+import dev.edgeweave.v1.PromptCompletion;
 import dev.edgeweave.v1.PromptRejection;
 import dev.edgeweave.v1.PromptSizes;
 import java.io.PrintStream;
@@ -42,16 +53,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -60,29 +76,37 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * The whole pipeline on one machine against one Kafka broker (DESIGN.md, "The pipeline"): the scheduler
- * (Kafka Streams), the planner (Flink on an embedded MiniCluster), one connector per server of the scenario
- * with emulated GPUs, all on one city clock at the given speed-up; the scenario's workload replayed as
- * {@code Prompt} records at its own pace for {@code duration × speedup} city seconds, then drained. Measured
- * from the topics: each prompt's terminal record, its latency (the terminal record's receive time minus the
- * prompt's produce time, both on the city clock), and the invariant (every accepted prompt ends exactly once).
+ * The whole pipeline on one machine (DESIGN.md, "The pipeline"): a Kafka broker as its own process (or one
+ * the user names), the scheduler (Kafka Streams), the planner (Flink on an embedded MiniCluster), one
+ * connector per server of the scenario with emulated GPUs, all on one city clock at the given speed-up; the
+ * scenario's workload replayed as {@code Prompt} records at its own pace for {@code duration × speedup} city
+ * seconds, then drained. Measured from the topics: each prompt's terminal record, its latency (the terminal
+ * record's receive time minus the prompt's produce time, both on the city clock), each attempt's arrival at
+ * its server and its answer's way back (the pipeline's hops), and the invariant (every accepted prompt ends
+ * exactly once). Afterwards the testbed runs the same span, seed and load with the measured median hops added,
+ * for comparison. Every process and thread it started is stopped when it returns or fails.
  */
 public final class Lab {
 
     /** What to run. */
     public record Options(String scenario, int durationSeconds, double speedup, long seed, double load,
+                          Optional<Path> trace, List<FailureEvent> failures, Duration commitInterval,
                           Duration drainTimeout) {
         public Options {
             if (durationSeconds < 1) {
@@ -91,64 +115,191 @@ public final class Lab {
             if (!(speedup >= 1 && speedup <= 100)) {
                 throw new IllegalArgumentException("--speedup must be in [1, 100], was " + speedup);
             }
-            if (!(load > 0)) {
-                throw new IllegalArgumentException("--load must be > 0, was " + load);
+            if (!(load > 0) || Double.isInfinite(load)) {
+                throw new IllegalArgumentException("--load must be a finite number > 0, was " + load);
             }
+            if (commitInterval.toMillis() < 1) {
+                throw new IllegalArgumentException("--commit-interval must be at least 1 ms, was " + commitInterval);
+            }
+            failures = List.copyOf(failures);
+            for (FailureEvent f : failures) {
+                if (f.atSeconds() > durationSeconds * speedup) {
+                    throw new IllegalArgumentException("--fail " + f.node() + "@" + f.atSeconds() + ": the lab replays "
+                            + durationSeconds * speedup + " city seconds (--duration x --speedup); fail within them");
+                }
+            }
+        }
+
+        /** The city seconds of workload replayed. */
+        public double citySpanSeconds() {
+            return durationSeconds * speedup;
         }
     }
 
-    /** What the lab measured. */
-    public record Result(long produced, long completed, long rejected, long lost, double meanLatencySeconds,
-                         double p50LatencySeconds, double p95LatencySeconds, double p99LatencySeconds,
-                         double sloAttainment, double normalizedJainSlowdown, double schedulingOverheadP99Ms,
-                         Map<String, Integer> rejectedBy, Map<String, double[]> perClass) {
+    /** Where the lab runs: its broker and dashboard. */
+    public record Where(Optional<String> bootstrap, OptionalInt dashboardPort, Path repoRoot) {
+    }
+
+    /**
+     * The pipeline's figures.
+     *
+     * @param produced                prompts produced
+     * @param completed               prompts completed
+     * @param rejected                prompts rejected
+     * @param deadLettered            prompts of the lab's found on the dead-letter topic (all are valid: 0)
+     * @param lost                    accepted prompts without exactly one terminal record
+     * @param schedulingOverheadP99Ms wall ms from a prompt's produce timestamp to its first attempt's arrival at a
+     *                                server, 99th percentile
+     * @param schedulingOverheadP50Ms the same, median
+     * @param routingP99Ms            wall ms from a prompt's produce timestamp to the scheduler's routing of its first
+     *                                attempt (the record's timestamp on the server's topic, before the commit), p99;
+     *                                the rest of the overhead is the commit and the connector's fetch
+     * @param dispatchHopSeconds      median city seconds from produce to the first attempt's arrival at a server
+     * @param answerHopSeconds        median city seconds from a server's answer to the completion's arrival
+     * @param commitIntervalMs        the scheduler's exactly-once commit interval
+     * @param rejectedBy              rejections by reason
+     */
+    public record Pipeline(long produced, long completed, long rejected, long deadLettered, long lost,
+                           double schedulingOverheadP99Ms, double schedulingOverheadP50Ms, double routingP99Ms,
+                           double dispatchHopSeconds,
+                           double answerHopSeconds, long commitIntervalMs, Map<String, Integer> rejectedBy) {
+    }
+
+    /** Peak resident memory of the lab's processes, bytes (-1 where not measured). */
+    public record Memory(long labJvmPeakBytes, long brokerPeakBytes) {
+        public long totalBytes() {
+            return Math.max(0, labJvmPeakBytes) + Math.max(0, brokerPeakBytes);
+        }
+    }
+
+    /**
+     * What the lab measured.
+     *
+     * @param live         the lab's prompts as a run of the testbed's shape, from measured latencies
+     * @param testbed      the testbed's run of the same span, seed and load, with the measured hops added
+     * @param classOfModel each model's class, by model index (for {@link Summaries#of})
+     */
+    public record Result(Options options, String scenarioName, RunResult live, RunResult testbed,
+                         List<ModelClass> classOfModel, Pipeline pipeline, Memory memory, double wallSeconds) {
     }
 
     private final PrintStream log;
+    /** Where the dashboard's state comes from; set once the run knows its workload. */
+    private volatile LabView view;
 
     public Lab(PrintStream log) {
         this.log = log;
     }
 
-    /** Runs the lab against the broker at {@code bootstrap} and returns what it measured. */
-    public Result run(Options o, String bootstrap) throws Exception {
+    /** The dashboard's JSON: the running lab's, or a waiting note before it knows its workload. */
+    public String dashboardJson() {
+        LabView v = view;
+        return v == null ? "{\"phase\": \"starting\", \"progress\": {}}" : v.json();
+    }
+
+    /** Runs the lab and returns what it measured. */
+    public Result run(Options o, Where where) throws Exception {
+        long t0 = System.nanoTime();
+        // Everything that can be wrong with the input is found before any process starts.
         Scenario sc = new ScenarioLoader().load(o.scenario());
-        WorkloadGenerator generator = WorkloadGenerator.forScenario(sc);
+        WorkloadGenerator generator = WorkloadGenerator.forScenario(sc, o.trace());
+        if (generator.trace() != null) {
+            say("trace %s: %d rows read, %d malformed rows skipped", generator.trace().file(), generator.trace().rows(),
+                    generator.trace().skipped());
+        }
         Evaluation evaluation = new Evaluation(sc, generator);
-        Workload w = generator.generate(WorkloadOptions.of(o.seed(), evaluation.referenceRate() * o.load()));
+        Workload w = generator.generate(new WorkloadOptions(o.seed(), evaluation.referenceRate(), o.load(),
+                java.util.OptionalDouble.empty()));
         List<EdgeServer> servers = evaluation.setup().servers();
-        double citySpan = o.durationSeconds() * o.speedup();
+        Set<String> ids = new HashSet<>(servers.stream().map(EdgeServer::id).toList());
+        for (FailureEvent f : o.failures()) {
+            if (!f.node().equals(FailureEvent.BUSIEST) && !ids.contains(f.node())) {
+                throw new IllegalArgumentException("--fail " + f.node() + ": no such server in " + sc.name()
+                        + "; its servers are " + servers.stream().map(EdgeServer::id).sorted().toList()
+                        + " (or use 'busiest')");
+            }
+        }
         int n = 0;
-        while (n < w.size() && w.timeSeconds(n) < citySpan) {
+        while (n < w.size() && w.timeSeconds(n) < o.citySpanSeconds()) {
             n++;
         }
-        say("%s: %d servers; %d prompts in the first %.0f city seconds (%d wall s at speed-up %.0f)", sc.name(),
-                servers.size(), n, citySpan, o.durationSeconds(), o.speedup());
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            new TopicAdmin(admin, (short) 1, Duration.ofSeconds(30)).ensure(Topics.ALL);
-        }
-        String run = "lab-" + UUID.randomUUID().toString().substring(0, 8);
-        CityClock clock = CityClock.system(Instant.now(), o.speedup());
+        say("%s: %d servers; %d prompts in the first %.0f city seconds (%d wall s at speed-up %.0f), seed %d, load %.2f",
+                sc.name(), servers.size(), n, o.citySpanSeconds(), o.durationSeconds(), o.speedup(), o.seed(), o.load());
+        LabView v = new LabView(sc.name(), o.speedup(), n, Math.max(10, Math.ceil(o.citySpanSeconds() / 120)));
+        view = v;
+
         Path state = Files.createTempDirectory("edgeweave-lab-");
+        BrokerProcess broker = null;
+        LabDashboard dashboard = null;
         KafkaStreams scheduler = null;
         JobClient planner = null;
+        Telemetry telemetry = null;
         List<NodeConnector> connectors = new ArrayList<>();
+        AtomicBoolean stopped = new AtomicBoolean();
+        Thread onInterrupt = null;
         try {
-            scheduler = scheduler(bootstrap, run, clock, state, servers);
+            if (where.dashboardPort().isPresent()) {
+                dashboard = LabDashboard.start("127.0.0.1", where.dashboardPort().getAsInt(), this::dashboardJson);
+                say("dashboard on %s", dashboard.url());
+            }
+            String bootstrap;
+            if (where.bootstrap().isPresent()) {
+                bootstrap = where.bootstrap().get();
+            } else {
+                v.phase("starting the broker");
+                broker = BrokerProcess.start(where.repoRoot(), state.resolve("broker"), Duration.ofSeconds(90), log);
+                BrokerProcess started = broker;
+                // Ctrl-C ends the JVM without the finally below: the broker is a process of its own, stop it too.
+                onInterrupt = new Thread(() -> {
+                    if (!stopped.get()) {
+                        started.close();
+                    }
+                }, "lab-broker-stop");
+                Runtime.getRuntime().addShutdownHook(onInterrupt);
+                bootstrap = broker.bootstrap();
+                say("Kafka broker at %s (pid %d)", bootstrap, broker.pid());
+            }
+            prepareBroker(bootstrap);
+            String run = "lab-" + UUID.randomUUID().toString().substring(0, 8);
+            CityClock clock = CityClock.system(Instant.now(), o.speedup());
+            v.phase("starting the pipeline");
+            scheduler = scheduler(bootstrap, run, clock, state, servers, o.commitInterval());
             for (EdgeServer s : servers) {
                 NodeConnector c = new NodeConnector(connectorConfig(bootstrap, s, clock), sc.models(), Runtimes::emulated);
                 connectors.add(c); // closed in the finally even if it fails half-started
                 c.start();
             }
             planner = planner(bootstrap, run);
+            telemetry = new Telemetry(bootstrap, v);
+            telemetry.start();
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(bootstrap));
                  KafkaConsumer<String, byte[]> ends = consumer(bootstrap, List.of(Topics.PROMPT_COMPLETIONS.name(),
-                         Topics.PROMPT_REJECTIONS.name(), Topics.PROMPTS_DLQ.name()))) {
+                         Topics.PROMPT_REJECTIONS.name(), Topics.PROMPTS_DLQ.name(), Topics.NODE_RESULTS.name()))) {
+                v.phase("warming");
                 warmStart(producer, evaluation, servers, clock, run);
                 awaitReady(bootstrap, evaluation, servers, Duration.ofSeconds(120));
-                return replay(producer, ends, w, n, sc, clock, o, run, bootstrap);
+                warmPipeline(producer, ends, w, n, clock, run, Duration.ofSeconds(120));
+                Replay replay = new Replay(o, w, n, servers, clock, run, v, connectors, sc, bootstrap);
+                replay.run(producer, ends);
+                v.phase("comparing with the testbed");
+                Pipeline pipeline = replay.pipeline(o.commitInterval().toMillis(), routingMs(bootstrap, replay));
+                RunResult live = replay.result(telemetry.decisions.get(), telemetry.refusals.get());
+                say("the testbed on the same span, seed and load, with the measured hops (%.3f s to a server, %.3f s "
+                        + "back)", pipeline.dispatchHopSeconds(), pipeline.answerHopSeconds());
+                RunResult testbed = evaluation.runSpan(w, n, Policies.parse(Policies.EDGEWEAVE).get(0), o.seed(),
+                        o.failures(), finiteOr0(pipeline.dispatchHopSeconds()), finiteOr0(pipeline.answerHopSeconds()));
+                Memory memory = new Memory(ProcessMemory.selfPeakResidentBytes(),
+                        broker == null ? -1 : broker.peakResidentBytes());
+                v.phase("done");
+                List<ModelClass> classes = sc.models().models().stream().map(m -> m.modelClass()).toList();
+                return new Result(o, sc.name(), live, testbed, classes, pipeline, memory,
+                        (System.nanoTime() - t0) / 1e9);
             }
         } finally {
+            v.phase("stopping");
+            if (telemetry != null) {
+                telemetry.close();
+            }
             if (planner != null) {
                 try {
                     planner.cancel().get(30, TimeUnit.SECONDS);
@@ -162,11 +313,42 @@ public final class Lab {
             if (scheduler != null) {
                 scheduler.close(Duration.ofSeconds(30));
             }
-            try (java.util.stream.Stream<Path> files = Files.walk(state)) {
-                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
+            if (broker != null) {
+                broker.close();
+                stopped.set(true);
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onInterrupt);
+                } catch (IllegalStateException e) {
+                    // the JVM is already shutting down: the hook does nothing now that the broker is stopped
                 }
             }
+            if (dashboard != null) {
+                dashboard.close();
+            }
+            deleteTree(state);
+        }
+    }
+
+    private static double finiteOr0(double x) {
+        return Double.isFinite(x) ? x : 0;
+    }
+
+    /**
+     * Lets records stamped on the city clock in: at a speed-up above 1 city time runs ahead of the broker's
+     * clock, and Kafka refuses records more than {@code message.timestamp.after.max.ms} (1 h) ahead.
+     */
+    private void prepareBroker(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            try {
+                admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.BROKER, ""),
+                        List.of(new AlterConfigOp(new ConfigEntry("log.message.timestamp.after.max.ms",
+                                Long.toString(Duration.ofDays(30).toMillis())), AlterConfigOp.OpType.SET))))
+                        .all().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                say("could not raise the broker's log.message.timestamp.after.max.ms (%s): a lab ahead of the broker's "
+                        + "clock by more than an hour will be refused", e.getMessage());
+            }
+            new TopicAdmin(admin, (short) 1, Duration.ofSeconds(30)).ensure(Topics.ALL);
         }
     }
 
@@ -219,104 +401,320 @@ public final class Lab {
         say("every server holds its static placement");
     }
 
-    private Result replay(KafkaProducer<byte[], byte[]> producer, KafkaConsumer<String, byte[]> ends, Workload w, int n,
-                          Scenario sc, CityClock clock, Options o, String run, String bootstrap) throws Exception {
+    /**
+     * One prompt of each model of the workload through the whole pipeline before the replay, each waited for to
+     * its terminal record: a fresh broker creates its transaction-state and offsets topics on first use, and the
+     * first transactions and fetches of every client pay for it. Not counted in any figure (their ids are not
+     * the replay's).
+     */
+    private void warmPipeline(KafkaProducer<byte[], byte[]> producer, KafkaConsumer<String, byte[]> ends, Workload w,
+                              int n, CityClock clock, String run, Duration timeout) {
         AvroCodec<Prompt> prompts = AvroCodec.of(Prompt.class);
-        AvroCodec<PromptRejection> rejections = AvroCodec.of(PromptRejection.class);
-        Map<String, Long> producedAt = new HashMap<>();
-        Map<String, Integer> terminals = new HashMap<>();
-        List<Double> latencies = new ArrayList<>();
-        Map<String, Integer> rejectedBy = new HashMap<>();
-        Map<String, Double> latencyOf = new HashMap<>();
-        Set<String> completedIds = new HashSet<>();
-        long[] counts = new long[2];
-        Instant start = clock.instant();
-        long nextReport = System.nanoTime();
-        int next = 0;
-        long drainUntil = Long.MAX_VALUE;
-        while (true) {
-            double cityNow = Duration.between(start, clock.instant()).toMillis() / 1000.0;
-            while (next < n && w.timeSeconds(next) <= cityNow) {
-                String id = run + "-" + next;
+        Set<String> waiting = new HashSet<>();
+        Set<Integer> models = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            if (models.add(w.modelIndex(i))) {
+                String id = run + "-warm-" + w.modelIndex(i);
                 Instant at = clock.instant();
-                Prompt p = prompt(w, next, id, at);
                 producer.send(new ProducerRecord<>(Topics.PROMPTS.name(), null, at.toEpochMilli(),
-                        id.getBytes(StandardCharsets.UTF_8), prompts.encode(p)));
-                producedAt.put(id, at.toEpochMilli());
-                next++;
-            }
-            for (ConsumerRecord<String, byte[]> r : ends.poll(Duration.ofMillis(20))) {
-                if (!producedAt.containsKey(r.key())) {
-                    continue;
-                }
-                terminals.merge(r.key(), 1, Integer::sum);
-                double latency = (clock.millis() - producedAt.get(r.key())) / 1000.0;
-                if (r.topic().equals(Topics.PROMPT_COMPLETIONS.name())) {
-                    latencies.add(latency);
-                    latencyOf.put(r.key(), latency);
-                    completedIds.add(r.key());
-                    counts[0]++;
-                } else if (r.topic().equals(Topics.PROMPT_REJECTIONS.name())) {
-                    PromptRejection j = rejections.decode(r.value());
-                    rejectedBy.merge(j.getReason().name(), 1, Integer::sum);
-                    latencies.add(j.getSloSeconds());
-                    latencyOf.put(r.key(), j.getSloSeconds());
-                    counts[1]++;
-                }
-            }
-            if (System.nanoTime() > nextReport) {
-                say("%5.0f city s: produced %d/%d, completed %d, rejected %d, mean latency %.2f s", cityNow, next, n,
-                        counts[0], counts[1], latencies.stream().mapToDouble(Double::doubleValue).average().orElse(0));
-                nextReport = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            }
-            if (next == n && drainUntil == Long.MAX_VALUE) {
-                producer.flush();
-                drainUntil = System.nanoTime() + o.drainTimeout().toNanos();
-            }
-            if (next == n && (terminals.size() == n || System.nanoTime() > drainUntil)) {
-                break;
+                        id.getBytes(StandardCharsets.UTF_8), prompts.encode(prompt(w, i, id, at))));
+                waiting.add(id);
             }
         }
-        long lost = producedAt.keySet().stream().filter(id -> terminals.getOrDefault(id, 0) != 1).count();
-        double[] l = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        double mean = l.length == 0 ? Double.NaN : java.util.Arrays.stream(l).average().orElse(Double.NaN);
-        // Per class: latency sum, slowdown sum (over inference alone on the reference GPU), count.
-        Map<String, double[]> perClass = new java.util.TreeMap<>();
-        long withinSlo = 0;
-        for (Map.Entry<String, Double> e : latencyOf.entrySet()) {
-            int i = Integer.parseInt(e.getKey().substring(e.getKey().lastIndexOf('-') + 1));
-            double ref = dev.edgeweave.core.latency.LatencyLaws.referenceInferenceSeconds(w.model(i), w.size(i));
-            double[] c = perClass.computeIfAbsent(w.modelClass(i).name(), k -> new double[3]);
-            c[0] += e.getValue();
-            c[1] += ref > 0 ? e.getValue() / ref : 1;
-            c[2]++;
-            if (completedIds.contains(e.getKey()) && e.getValue() <= w.sloSeconds(i)) {
-                withinSlo++;
+        producer.flush();
+        long t0 = System.nanoTime();
+        long deadline = t0 + timeout.toNanos();
+        while (!waiting.isEmpty()) {
+            for (ConsumerRecord<String, byte[]> r : ends.poll(Duration.ofMillis(50))) {
+                if (!r.topic().equals(Topics.NODE_RESULTS.name())) {
+                    waiting.remove(r.key());
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the pipeline did not answer its warm-up prompts within " + timeout
+                        + ": " + waiting.size() + " of " + models.size() + " still open");
             }
         }
-        double[] slowdowns = perClass.values().stream().mapToDouble(c -> c[1] / c[2]).toArray();
-        double jain = slowdowns.length == 0 ? Double.NaN : dev.edgeweave.core.fairness.Fairness.normalizedJain(slowdowns);
-        double overhead = schedulingOverheadP99Ms(bootstrap, producedAt, o.speedup());
-        Result r = new Result(n, counts[0], counts[1], lost, mean, quantile(l, 50), quantile(l, 95),
-                quantile(l, 99), latencyOf.isEmpty() ? Double.NaN : (double) withinSlo / latencyOf.size(), jain,
-                overhead, rejectedBy, perClass);
-        say("done: produced %d, completed %d, rejected %d %s, lost %d; mean latency %.2f s, p95 %.2f s; Normalized "
-                + "Jain %.3f; scheduling overhead p99 %.1f ms", n, counts[0], counts[1], rejectedBy, lost, mean,
-                r.p95LatencySeconds(), jain, overhead);
-        return r;
+        say("warm-up: %d prompts (one per model) through the pipeline in %.1f s", models.size(),
+                (System.nanoTime() - t0) / 1e9);
     }
 
-    /** The report's percentile ({@code Summaries.percentile}); NaN of nothing. */
-    private static double quantile(double[] sorted, double percent) {
-        return sorted.length == 0 ? Double.NaN : dev.edgeweave.testbed.report.Summaries.percentile(sorted, percent);
+    /** The replay: produces the workload on time, reads every prompt's end and hops, injects the failures. */
+    private final class Replay {
+        private final Options o;
+        private final Workload w;
+        private final int n;
+        private final List<EdgeServer> servers;
+        private final CityClock clock;
+        private final String run;
+        private final LabView v;
+        private final List<NodeConnector> connectors;
+        private final Scenario sc;
+        private final String bootstrap;
+        private final Map<String, Integer> serverIndex = new HashMap<>();
+
+        private final long[] producedAt;
+        private final boolean[] isCompleted;
+        private final double[] latency;
+        private final int[] server;
+        private final byte[] attempts;
+        private final byte[] terminals;
+        private final boolean[] deadLettered;
+        private final double[] dispatchHop;
+        private final double[] answerHop;
+        /** City ms a completion was read, for an answer hop whose result is read after it. */
+        private final long[] completionReadAt;
+        private final long[] resultFinishedAt;
+        private final Map<String, Integer> rejectedBy = new HashMap<>();
+        private long completed;
+        private long rejected;
+        private long deadLetters;
+        private double lastTerminal;
+
+        Replay(Options o, Workload w, int n, List<EdgeServer> servers, CityClock clock, String run, LabView v,
+               List<NodeConnector> connectors, Scenario sc, String bootstrap) {
+            this.o = o;
+            this.w = w;
+            this.n = n;
+            this.servers = servers;
+            this.clock = clock;
+            this.run = run;
+            this.v = v;
+            this.connectors = connectors;
+            this.sc = sc;
+            this.bootstrap = bootstrap;
+            for (int s = 0; s < servers.size(); s++) {
+                serverIndex.put(servers.get(s).id(), s);
+            }
+            producedAt = new long[n];
+            isCompleted = new boolean[n];
+            latency = new double[n];
+            server = new int[n];
+            Arrays.fill(server, -1);
+            attempts = new byte[n];
+            terminals = new byte[n];
+            deadLettered = new boolean[n];
+            dispatchHop = new double[n];
+            Arrays.fill(dispatchHop, Double.NaN);
+            answerHop = new double[n];
+            Arrays.fill(answerHop, Double.NaN);
+            completionReadAt = new long[n];
+            resultFinishedAt = new long[n];
+        }
+
+        /** The prompt index of a record key of this run, or -1. */
+        private int indexOf(String key) {
+            if (key == null || !key.startsWith(run + "-")) {
+                return -1;
+            }
+            try {
+                int i = Integer.parseInt(key.substring(run.length() + 1));
+                return i >= 0 && i < n && producedAt[i] != 0 ? i : -1;
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+
+        void run(KafkaProducer<byte[], byte[]> producer, KafkaConsumer<String, byte[]> ends) throws Exception {
+            AvroCodec<Prompt> prompts = AvroCodec.of(Prompt.class);
+            AvroCodec<PromptRejection> rejections = AvroCodec.of(PromptRejection.class);
+            AvroCodec<PromptCompletion> completions = AvroCodec.of(PromptCompletion.class);
+            AvroCodec<AttemptResult> results = AvroCodec.of(AttemptResult.class);
+            List<FailureEvent> failures = new ArrayList<>(o.failures());
+            failures.sort(Comparator.comparingDouble(FailureEvent::atSeconds));
+            List<double[]> restarts = new ArrayList<>(); // {city second, connector index}
+            Instant start = clock.instant();
+            v.cityStart(start.toEpochMilli());
+            v.phase("replaying");
+            long nextReport = System.nanoTime();
+            int next = 0;
+            int ended = 0;
+            long drainUntil = Long.MAX_VALUE;
+            while (true) {
+                double cityNow = Duration.between(start, clock.instant()).toMillis() / 1000.0;
+                while (next < n && w.timeSeconds(next) <= cityNow) {
+                    String id = run + "-" + next;
+                    Instant at = clock.instant();
+                    producer.send(new ProducerRecord<>(Topics.PROMPTS.name(), null, at.toEpochMilli(),
+                            id.getBytes(StandardCharsets.UTF_8), prompts.encode(prompt(w, next, id, at))));
+                    producedAt[next] = at.toEpochMilli();
+                    next++;
+                }
+                while (!failures.isEmpty() && failures.get(0).atSeconds() <= cityNow) {
+                    FailureEvent f = failures.remove(0);
+                    int k = victim(f);
+                    say("%.0f city s: killing the connector of %s (%d prompts in flight)", cityNow, servers.get(k).id(),
+                            connectors.get(k).inFlight());
+                    connectors.get(k).kill();
+                    if (Double.isFinite(f.downForSeconds())) {
+                        restarts.add(new double[] {f.atSeconds() + f.downForSeconds(), k});
+                    }
+                }
+                for (java.util.Iterator<double[]> it = restarts.iterator(); it.hasNext(); ) {
+                    double[] r = it.next();
+                    if (r[0] <= cityNow) {
+                        it.remove();
+                        int k = (int) r[1];
+                        EdgeServer s = servers.get(k);
+                        NodeConnector c = new NodeConnector(connectorConfig(bootstrap, s, clock), sc.models(),
+                                Runtimes::emulated);
+                        connectors.set(k, c);
+                        c.start();
+                        say("%.0f city s: restarted the connector of %s", cityNow, s.id());
+                    }
+                }
+                long now = clock.millis();
+                for (ConsumerRecord<String, byte[]> r : ends.poll(Duration.ofMillis(20))) {
+                    int i = indexOf(r.key());
+                    if (i < 0) {
+                        continue;
+                    }
+                    String topic = r.topic();
+                    if (topic.equals(Topics.NODE_RESULTS.name())) {
+                        AttemptResult a = results.decode(r.value());
+                        if (a.getAttempt() == 1) {
+                            dispatchHop[i] = (a.getStartedAt().toEpochMilli() - producedAt[i]) / 1000.0;
+                        }
+                        if (a.getOutcome() == AttemptOutcome.COMPLETED) {
+                            resultFinishedAt[i] = a.getFinishedAt().toEpochMilli();
+                            if (completionReadAt[i] != 0) {
+                                answerHop[i] = (completionReadAt[i] - resultFinishedAt[i]) / 1000.0;
+                            }
+                        }
+                        continue;
+                    }
+                    if (topic.equals(Topics.PROMPTS_DLQ.name())) {
+                        deadLettered[i] = true;
+                        deadLetters++;
+                        v.deadLettered();
+                        continue;
+                    }
+                    if (terminals[i] < Byte.MAX_VALUE) {
+                        terminals[i]++;
+                    }
+                    if (terminals[i] > 1) {
+                        continue; // a second terminal record: counted lost below, not measured twice
+                    }
+                    ended++;
+                    double end = (now - start.toEpochMilli()) / 1000.0;
+                    lastTerminal = Math.max(lastTerminal, end);
+                    double ref = LatencyLaws.referenceInferenceSeconds(w.model(i), w.size(i));
+                    if (topic.equals(Topics.PROMPT_COMPLETIONS.name())) {
+                        PromptCompletion c = completions.decode(r.value());
+                        isCompleted[i] = true;
+                        latency[i] = (now - producedAt[i]) / 1000.0;
+                        server[i] = serverIndex.getOrDefault(c.getNodeId(), -1);
+                        attempts[i] = (byte) Math.min(Byte.MAX_VALUE, c.getAttempts());
+                        completionReadAt[i] = now;
+                        if (resultFinishedAt[i] != 0) {
+                            answerHop[i] = (now - resultFinishedAt[i]) / 1000.0;
+                        }
+                        completed++;
+                    } else {
+                        PromptRejection j = rejections.decode(r.value());
+                        rejectedBy.merge(j.getReason().name(), 1, Integer::sum);
+                        latency[i] = w.sloSeconds(i);
+                        rejected++;
+                    }
+                    v.ended(w.modelClass(i), end, latency[i], latency[i] / ref, isCompleted[i]);
+                }
+                v.progress(cityNow, next);
+                if (System.nanoTime() > nextReport) {
+                    say("%5.0f/%.0f city s: produced %d/%d, completed %d, rejected %d, mean latency %s, Normalized "
+                                    + "Jain %s", Math.min(cityNow, o.citySpanSeconds()), o.citySpanSeconds(), next, n,
+                            completed, rejected, format(v.meanLatencySeconds(), "%.2f s"),
+                            format(v.normalizedJain(), "%.3f"));
+                    nextReport = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                }
+                if (next == n && drainUntil == Long.MAX_VALUE) {
+                    producer.flush();
+                    v.phase("draining");
+                    drainUntil = System.nanoTime() + o.drainTimeout().toNanos();
+                }
+                if (next == n && (ended + deadLetters >= n || System.nanoTime() > drainUntil)) {
+                    break;
+                }
+            }
+            // The last hops: results and completions already written but not yet read.
+            long quiet = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (System.nanoTime() < quiet) {
+                for (ConsumerRecord<String, byte[]> r : ends.poll(Duration.ofMillis(100))) {
+                    int i = indexOf(r.key());
+                    if (i >= 0 && r.topic().equals(Topics.NODE_RESULTS.name())) {
+                        AttemptResult a = results.decode(r.value());
+                        if (a.getAttempt() == 1 && Double.isNaN(dispatchHop[i])) {
+                            dispatchHop[i] = (a.getStartedAt().toEpochMilli() - producedAt[i]) / 1000.0;
+                        }
+                    } else if (i >= 0 && !r.topic().equals(Topics.PROMPTS_DLQ.name()) && terminals[i] < Byte.MAX_VALUE) {
+                        terminals[i]++; // a terminal record after the drain: a second one makes the prompt lost
+                    }
+                }
+            }
+        }
+
+        /** The failed server: by id, or the one with the most prompts in flight. */
+        private int victim(FailureEvent f) {
+            if (!f.node().equals(FailureEvent.BUSIEST)) {
+                return serverIndex.get(f.node());
+            }
+            int best = 0;
+            for (int k = 1; k < connectors.size(); k++) {
+                if (connectors.get(k).inFlight() > connectors.get(best).inFlight()) {
+                    best = k;
+                }
+            }
+            return best;
+        }
+
+        Pipeline pipeline(long commitIntervalMs, double[] routingMs) {
+            long lost = 0;
+            for (int i = 0; i < n; i++) {
+                if (!deadLettered[i] && terminals[i] != 1) {
+                    lost++;
+                }
+            }
+            double[] dispatch = sortedFinite(dispatchHop);
+            double[] overheadMs = Arrays.stream(dispatch).map(s -> s * 1000 / o.speedup()).toArray();
+            return new Pipeline(n, completed, rejected, deadLetters, lost, quantile(overheadMs, 99),
+                    quantile(overheadMs, 50), quantile(routingMs, 99), quantile(dispatch, 50), quantile(sortedFinite(answerHop), 50),
+                    commitIntervalMs, Map.copyOf(rejectedBy));
+        }
+
+        /** The lab's prompts in the testbed's shape: a prompt with no terminal record counts at its SLO, rejected. */
+        RunResult result(long agentDecisions, long guardRefusals) {
+            double[] arrival = new double[n];
+            int[] model = new int[n];
+            int[] user = new int[n];
+            int[] accessPoint = new int[n];
+            double[] slowdown = new double[n];
+            double[] slo = new double[n];
+            long rerouted = 0;
+            for (int i = 0; i < n; i++) {
+                arrival[i] = w.timeSeconds(i);
+                model[i] = w.modelIndex(i);
+                user[i] = w.user(i);
+                accessPoint[i] = w.accessPointIndex(i);
+                slo[i] = w.sloSeconds(i);
+                if (terminals[i] == 0) {
+                    latency[i] = slo[i];
+                }
+                slowdown[i] = latency[i] / LatencyLaws.referenceInferenceSeconds(w.model(i), w.size(i));
+                if (attempts[i] > 1) {
+                    rerouted++;
+                }
+            }
+            double event = o.failures().isEmpty() ? Double.NaN : o.failures().get(0).atSeconds();
+            return new RunResult(Policies.EDGEWEAVE, o.seed(), arrival, model, user, accessPoint, server, attempts,
+                    isCompleted, latency, slowdown, slo, terminals, rerouted, lastTerminal,
+                    n == 0 ? 0 : w.timeSeconds(n - 1), event, agentDecisions, guardRefusals);
+        }
     }
 
     /**
-     * Wall milliseconds from a prompt's produce timestamp to its first attempt's arrival on a server's topic (the
-     * scheduler's exactly-once write, stamped on the city clock), 99th percentile.
+     * Wall ms from each prompt's produce timestamp to its first attempt's record on a server's topic (stamped
+     * when the scheduler routed it, before its commit), sorted.
      */
-    private double schedulingOverheadP99Ms(String bootstrap, Map<String, Long> producedAt, double speedup)
-            throws Exception {
+    private double[] routingMs(String bootstrap, Replay replay) throws Exception {
         List<String> nodeTopics = new ArrayList<>();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             for (String t : admin.listTopics().names().get(30, TimeUnit.SECONDS)) {
@@ -325,23 +723,96 @@ public final class Lab {
                 }
             }
         }
-        List<Double> overhead = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
+        double[] ms = new double[replay.n];
+        Arrays.fill(ms, Double.NaN);
         try (KafkaConsumer<String, byte[]> c = consumer(bootstrap, nodeTopics)) {
+            int seen = 0;
             long quiet = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (System.nanoTime() < quiet && System.nanoTime() < deadline) {
+            while (System.nanoTime() < quiet && seen < replay.n) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    Long at = producedAt.get(r.key());
-                    if (at != null && seen.add(r.key())) {
-                        overhead.add((r.timestamp() - at) / speedup);
+                    int i = replay.indexOf(r.key());
+                    if (i >= 0 && Double.isNaN(ms[i])) {
+                        ms[i] = (r.timestamp() - replay.producedAt[i]) / replay.o.speedup();
+                        seen++;
                         quiet = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
                     }
                 }
             }
         }
-        double[] o = overhead.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return quantile(o, 99);
+        return sortedFinite(ms);
+    }
+
+    private static double[] sortedFinite(double[] x) {
+        return Arrays.stream(x).filter(Double::isFinite).sorted().toArray();
+    }
+
+    /** The report's percentile ({@code Summaries.percentile}); NaN of nothing. */
+    private static double quantile(double[] sorted, double percent) {
+        return sorted.length == 0 ? Double.NaN : Summaries.percentile(sorted, percent);
+    }
+
+    private static String format(double x, String format) {
+        return Double.isFinite(x) ? String.format(Locale.ROOT, format, x) : "-";
+    }
+
+    /**
+     * Reads the servers' states and the agents' decisions for the dashboard, and counts the decisions (and the
+     * guard's refusals) for the summary.
+     */
+    private static final class Telemetry implements AutoCloseable {
+        private final KafkaConsumer<String, byte[]> consumer;
+        private final LabView view;
+        private final Thread thread;
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        final AtomicLong decisions = new AtomicLong();
+        final AtomicLong refusals = new AtomicLong();
+
+        Telemetry(String bootstrap, LabView view) {
+            this.consumer = consumer(bootstrap, List.of(Topics.NODE_STATE.name(), Topics.AGENT_DECISIONS.name()));
+            this.view = view;
+            this.thread = new Thread(this::loop, "lab-telemetry");
+            this.thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        private void loop() {
+            AvroCodec<NodeState> states = AvroCodec.of(NodeState.class);
+            AvroCodec<AgentDecision> agents = AvroCodec.of(AgentDecision.class);
+            try {
+                while (running.get()) {
+                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                        try {
+                            if (r.topic().equals(Topics.NODE_STATE.name())) {
+                                view.nodeState(states.decode(r.value()));
+                            } else {
+                                AgentDecision d = agents.decode(r.value());
+                                decisions.incrementAndGet();
+                                if (d.getGuardVerdict() != GuardVerdict.ACCEPTED) {
+                                    refusals.incrementAndGet();
+                                }
+                                view.decision(d);
+                            }
+                        } catch (RuntimeException e) {
+                            // A record this lab cannot read is for the dashboard only: skip it.
+                        }
+                    }
+                }
+            } catch (WakeupException e) {
+                // closing
+            } finally {
+                consumer.close(Duration.ofSeconds(5));
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            consumer.wakeup();
+            thread.join(10_000);
+        }
     }
 
     private static Prompt prompt(Workload w, int i, String id, Instant at) {
@@ -357,12 +828,13 @@ public final class Lab {
     }
 
     private static KafkaStreams scheduler(String bootstrap, String run, CityClock clock, Path state,
-                                          List<EdgeServer> servers) {
+                                          List<EdgeServer> servers, Duration commitInterval) {
         Settings s = Settings.load(SchedulerConfig.DEFAULTS, Optional.empty(), Map.of(), SchedulerConfig.ENV_PREFIX)
                 .withOverrides(Map.of(SchedulerConfig.BOOTSTRAP, bootstrap, SchedulerConfig.APPLICATION_ID, run,
                         SchedulerConfig.CITY_SPEEDUP, Double.toString(clock.speedup()),
                         SchedulerConfig.CITY_START, clock.start().toString(),
                         SchedulerConfig.NODES, String.join(",", servers.stream().map(EdgeServer::id).toList()),
+                        SchedulerConfig.COMMIT_INTERVAL, commitInterval.toMillis() + "ms",
                         // 3 city s is 0.3 wall s at speed-up 10: one exactly-once commit (100 ms wall) and a heartbeat
                         // (100 ms wall) apart. A server is down after 3 missed heartbeats of wall time or 3 s of city time.
                         SchedulerConfig.HEARTBEAT_TIMEOUT, Math.max(3, Math.round(0.3 * clock.speedup() * 3)) + "s",
@@ -418,6 +890,16 @@ public final class Lab {
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
         c.subscribe(topics);
         return c;
+    }
+
+    private static void deleteTree(Path root) {
+        try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (java.io.IOException e) {
+            // temp files left behind are not worth failing a run for
+        }
     }
 
     private void say(String format, Object... args) {

@@ -39,6 +39,15 @@ public final class SummaryJson {
 
     /** Writes {@code rows} under {@code header} to {@code file}, replacing it. */
     public static void write(Path file, SummaryHeader header, List<PolicySummary> rows) throws IOException {
+        write(file, header, rows, root -> { });
+    }
+
+    /**
+     * Writes {@code rows} under {@code header}, then the keys {@code extra} adds to the root (the lab's
+     * {@code pipeline} block); {@link #read} ignores them.
+     */
+    public static void write(Path file, SummaryHeader header, List<PolicySummary> rows,
+                             java.util.function.Consumer<ObjectNode> extra) throws IOException {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("scenario", header.scenario());
         root.put("scenarioSha256", header.scenarioSha256());
@@ -51,6 +60,7 @@ public final class SummaryJson {
         for (PolicySummary p : rows) {
             policies.add(toJson(p));
         }
+        extra.accept(root);
         DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
                 .withObjectIndenter(new DefaultIndenter("  ", "\n"))
                 .withArrayIndenter(new DefaultIndenter("  ", "\n"));
@@ -174,7 +184,8 @@ public final class SummaryJson {
                 o.path("guardRefusals").asLong());
     }
 
-    private static void putDouble(ObjectNode o, String key, double value) {
+    /** Puts {@code value} to 6 significant digits, {@code null} when it is not finite (NaN is not JSON). */
+    public static void putDouble(ObjectNode o, String key, double value) {
         Double rounded = round(value);
         if (rounded == null) {
             o.putNull(key);

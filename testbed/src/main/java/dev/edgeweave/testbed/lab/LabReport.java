@@ -1,0 +1,189 @@
+package dev.edgeweave.testbed.lab;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.edgeweave.testbed.engine.FailureEvent;
+import dev.edgeweave.testbed.report.PolicySummary;
+import dev.edgeweave.testbed.report.Summaries;
+import dev.edgeweave.testbed.report.SummaryHeader;
+import dev.edgeweave.testbed.report.SummaryJson;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The lab's files: {@code summary.json} in the testbed's shape (one policy, {@code edgeweave}, from measured
+ * latencies, through the testbed's own {@link Summaries}) plus a {@code pipeline} block, and {@code report.md},
+ * the live figures beside the testbed's for the same span, seed and load.
+ */
+public final class LabReport {
+
+    public static final String SUMMARY = "summary.json";
+    public static final String REPORT = "report.md";
+    /** The live mean latency agrees with the testbed's when within this share of it. */
+    public static final double AGREEMENT = 0.25;
+
+    private final Lab.Result r;
+    private final PolicySummary live;
+    private final PolicySummary testbed;
+
+    public LabReport(Lab.Result r) {
+        this.r = r;
+        this.live = Summaries.of("edgeweave", List.of(r.live()), r.classOfModel());
+        this.testbed = Summaries.of("edgeweave", List.of(r.testbed()), r.classOfModel());
+    }
+
+    public PolicySummary live() {
+        return live;
+    }
+
+    public PolicySummary testbed() {
+        return testbed;
+    }
+
+    /** Live mean latency over the testbed's; NaN when either is missing. */
+    public double ratio() {
+        return live.meanLatencyS() / testbed.meanLatencyS();
+    }
+
+    public boolean agrees() {
+        return Math.abs(ratio() - 1) <= AGREEMENT;
+    }
+
+    /** Writes both files into {@code dir} (created). */
+    public void write(Path dir, String scenarioSha256, String gitCommit) throws IOException {
+        Files.createDirectories(dir);
+        Lab.Options o = r.options();
+        Lab.Pipeline p = r.pipeline();
+        SummaryHeader header = new SummaryHeader(r.scenarioName(), scenarioSha256, gitCommit, 1, o.load(),
+                r.live().size(), r.wallSeconds());
+        SummaryJson.write(dir.resolve(SUMMARY), header, List.of(live), root -> {
+            ObjectNode lab = root.putObject("lab").put("seed", o.seed()).put("durationSeconds", o.durationSeconds());
+            SummaryJson.putDouble(lab, "speedup", o.speedup());
+            SummaryJson.putDouble(lab, "citySeconds", o.citySpanSeconds());
+            lab.put("trace", o.trace().map(Path::toString).orElse(null));
+            lab.putArray("fail").addAll(o.failures().stream()
+                    .map(f -> new com.fasterxml.jackson.databind.node.TextNode(spec(f))).toList());
+            ObjectNode pipeline = root.putObject("pipeline").put("produced", p.produced())
+                    .put("completed", p.completed()).put("rejected", p.rejected()).put("deadLettered", p.deadLettered())
+                    .put("lost", p.lost());
+            SummaryJson.putDouble(pipeline, "schedulingOverheadP99Ms", p.schedulingOverheadP99Ms());
+            SummaryJson.putDouble(pipeline, "schedulingOverheadP50Ms", p.schedulingOverheadP50Ms());
+            SummaryJson.putDouble(pipeline, "routingP99Ms", p.routingP99Ms());
+            pipeline.put("commitIntervalMs", p.commitIntervalMs());
+            SummaryJson.putDouble(pipeline, "dispatchHopSeconds", p.dispatchHopSeconds());
+            SummaryJson.putDouble(pipeline, "answerHopSeconds", p.answerHopSeconds());
+            ObjectNode by = pipeline.putObject("rejectedBy");
+            new TreeMap<>(p.rejectedBy()).forEach(by::put);
+            ObjectNode memory = pipeline.putObject("peakResidentMiB");
+            SummaryJson.putDouble(memory, "labJvm", mib(r.memory().labJvmPeakBytes()));
+            SummaryJson.putDouble(memory, "broker", mib(r.memory().brokerPeakBytes()));
+            SummaryJson.putDouble(memory, "total", mib(r.memory().totalBytes()));
+            SummaryJson.putDouble(root, "testbedMeanLatencyS", testbed.meanLatencyS());
+        });
+        Files.writeString(dir.resolve(REPORT), markdown(gitCommit), StandardCharsets.UTF_8);
+    }
+
+    private static double mib(long bytes) {
+        return bytes < 0 ? Double.NaN : bytes / (1024.0 * 1024.0);
+    }
+
+    private static String spec(FailureEvent f) {
+        String at = f.node() + "@" + trim(f.atSeconds());
+        return Double.isFinite(f.downForSeconds()) ? at + "+" + trim(f.downForSeconds()) : at;
+    }
+
+    private static String trim(double x) {
+        return x == Math.rint(x) ? Long.toString((long) x) : Double.toString(x);
+    }
+
+    /** The report's text. */
+    String markdown(String gitCommit) {
+        Lab.Options o = r.options();
+        Lab.Pipeline p = r.pipeline();
+        StringBuilder b = new StringBuilder();
+        line(b, "# edgeweave lab: %s", r.scenarioName());
+        line(b, "");
+        line(b, "`./edgeweave lab --scenario %s --duration %d --speedup %s --seed %d --load %s%s%s`, commit `%s`, "
+                        + "%.0f s wall in all.", r.scenarioName(), o.durationSeconds(), trim(o.speedup()), o.seed(),
+                trim(o.load()), o.trace().map(t -> " --trace " + t).orElse(""),
+                String.join("", o.failures().stream().map(f -> " --fail " + spec(f)).toList()), gitCommit,
+                r.wallSeconds());
+        line(b, "");
+        line(b, "The whole pipeline ran on this machine: a Kafka broker process, the scheduler (Kafka Streams, "
+                + "exactly-once, commit interval %d ms), the planner (Flink MiniCluster) and one connector per server "
+                + "with emulated GPUs, all on the city clock at speed-up %s. It replayed the first %.0f city seconds of "
+                + "the scenario's workload (%d prompts) and measured every prompt's latency from the topics (the "
+                + "terminal record's receive time minus the prompt's produce time, on the city clock).",
+                p.commitIntervalMs(), trim(o.speedup()), o.citySpanSeconds(), p.produced());
+        line(b, "");
+        line(b, "## Live and testbed");
+        line(b, "");
+        line(b, "The testbed ran the same prompts (span, seed and load) through the same `core` routing, agents and "
+                + "emulator, adding the lab's measured median hops: %s city s from produce to a server, %s city s from "
+                + "a server's answer to the user (both include the exactly-once commit, × the speed-up).",
+                fmt(p.dispatchHopSeconds(), "%.3f"), fmt(p.answerHopSeconds(), "%.3f"));
+        line(b, "");
+        line(b, "| | lab (measured) | testbed | lab / testbed |");
+        line(b, "|---|---:|---:|---:|");
+        row(b, "mean latency, s", live.meanLatencyS(), testbed.meanLatencyS(), "%.3f");
+        row(b, "p50 latency, s", live.p50LatencyS(), testbed.p50LatencyS(), "%.3f");
+        row(b, "p95 latency, s", live.p95LatencyS(), testbed.p95LatencyS(), "%.3f");
+        row(b, "p99 latency, s", live.p99LatencyS(), testbed.p99LatencyS(), "%.3f");
+        row(b, "SLO attainment", live.sloAttainment(), testbed.sloAttainment(), "%.3f");
+        row(b, "Normalized Jain (class slowdown)", live.normalizedJainSlowdown(), testbed.normalizedJainSlowdown(),
+                "%.3f");
+        row(b, "completed", live.completed(), testbed.completed(), "%.0f");
+        row(b, "rejected", live.rejected(), testbed.rejected(), "%.0f");
+        row(b, "re-routed", live.rerouted(), testbed.rerouted(), "%.0f");
+        row(b, "agent decisions", live.agentDecisions(), testbed.agentDecisions(), "%.0f");
+        line(b, "");
+        line(b, "**Agreement**: the live mean latency is %s the testbed's (lab / testbed = %s; the target is within "
+                + "±%.0f %%): %s.", Double.isFinite(ratio()) ? String.format(Locale.ROOT, "%+.1f %% off",
+                (ratio() - 1) * 100) : "not comparable with", fmt(ratio(), "%.3f"), AGREEMENT * 100,
+                agrees() ? "**agrees**" : "**does not agree**");
+        line(b, "");
+        line(b, "### Per class");
+        line(b, "");
+        line(b, "| class | prompts | lab mean latency, s | testbed mean latency, s | lab mean slowdown | testbed mean "
+                + "slowdown |");
+        line(b, "|---|---:|---:|---:|---:|---:|");
+        for (Map.Entry<String, PolicySummary.ClassStats> e : live.perClass().entrySet()) {
+            PolicySummary.ClassStats t = testbed.perClass().get(e.getKey());
+            line(b, "| %s | %d | %s | %s | %s | %s |", e.getKey(), e.getValue().count(),
+                    fmt(e.getValue().meanLatencyS(), "%.3f"), t == null ? "-" : fmt(t.meanLatencyS(), "%.3f"),
+                    fmt(e.getValue().meanSlowdown(), "%.2f"), t == null ? "-" : fmt(t.meanSlowdown(), "%.2f"));
+        }
+        line(b, "");
+        line(b, "## Pipeline");
+        line(b, "");
+        line(b, "- produced %d, completed %d, rejected %d%s, dead-lettered %d, **lost %d** (accepted prompts without "
+                        + "exactly one terminal record, matched by prompt id on the topics)", p.produced(), p.completed(),
+                p.rejected(), p.rejectedBy().isEmpty() ? "" : " " + new TreeMap<>(p.rejectedBy()), p.deadLettered(),
+                p.lost());
+        line(b, "- scheduling overhead (wall ms from a prompt's produce timestamp to its arrival at a server): p50 %s, "
+                + "**p99 %s** (commit interval %d ms); of which to the scheduler's routing decision (before its commit) "
+                + "p99 %s", fmt(p.schedulingOverheadP50Ms(), "%.1f"), fmt(p.schedulingOverheadP99Ms(), "%.1f"),
+                p.commitIntervalMs(), fmt(p.routingP99Ms(), "%.1f"));
+        line(b, "- peak resident memory: lab JVM %s MiB, broker %s MiB, **total %s MiB**",
+                fmt(mib(r.memory().labJvmPeakBytes()), "%.0f"), fmt(mib(r.memory().brokerPeakBytes()), "%.0f"),
+                fmt(mib(r.memory().totalBytes()), "%.0f"));
+        return b.toString();
+    }
+
+    private static void row(StringBuilder b, String name, double lab, double bed, String format) {
+        line(b, "| %s | %s | %s | %s |", name, fmt(lab, format), fmt(bed, format), fmt(lab / bed, "%.3f"));
+    }
+
+    private static String fmt(double x, String format) {
+        return Double.isFinite(x) ? String.format(Locale.ROOT, format, x) : "-";
+    }
+
+    private static void line(StringBuilder b, String format, Object... args) {
+        b.append(args.length == 0 ? format : String.format(Locale.ROOT, format, args)).append('\n');
+    }
+}
