@@ -32,6 +32,8 @@ import java.util.Optional;
  * @param queueBound        prompts queued at one deployment beyond which a new one is handed back OVERLOADED
  * @param maxInFlight       prompts received and not yet answered beyond which the connector stops fetching
  * @param keepAlive         city time an on-demand deployment stays loaded while idle
+ * @param replanInterval    city time between two of the on-node agent's plans made without a command (queues
+ *                          building up or draining change its batch slots and GPU shares)
  * @param probes            TCP probe targets by link peer id ({@code host:port})
  * @param emulatedLinks     emulated links by peer id
  * @param probeInterval     city time between two rounds of network probes
@@ -43,7 +45,7 @@ import java.util.Optional;
  */
 public record ConnectorConfig(String bootstrap, EdgeServer server, String runtime, double citySpeedup,
                               Optional<Instant> cityStart, Duration heartbeat, int queueBound, int maxInFlight,
-                              Duration keepAlive, Map<String, String> probes, Map<String, EmulatedLink> emulatedLinks,
+                              Duration keepAlive, Duration replanInterval, Map<String, String> probes, Map<String, EmulatedLink> emulatedLinks,
                               Duration probeInterval, int httpPort, short topicReplication, Duration shutdownTimeout,
                               HttpRuntimeSettings http, AgentsConfig agents) {
 
@@ -71,6 +73,7 @@ public record ConnectorConfig(String bootstrap, EdgeServer server, String runtim
     public static final String QUEUE_BOUND = "connector.queue.bound";
     public static final String MAX_IN_FLIGHT = "connector.max.in.flight";
     public static final String KEEP_ALIVE = "connector.keep.alive";
+    public static final String REPLAN_INTERVAL = "connector.replan.interval";
     public static final String PROBES = "connector.probes";
     public static final String EMULATED_LINKS = "connector.links.emulated";
     public static final String PROBE_INTERVAL = "connector.probe.interval";
@@ -112,6 +115,9 @@ public record ConnectorConfig(String bootstrap, EdgeServer server, String runtim
                     + "connector stops fetching until some finish"),
             new SettingKey(KEEP_ALIVE, "5m", "city time a model loaded on demand (for a prompt routed to a server "
                     + "that could load it) stays loaded while idle; Ollama's default"),
+            new SettingKey(REPLAN_INTERVAL, "10s", "city time between two plans of the on-node agent made without a "
+                    + "command: queues building up or draining change its batch slots and GPU shares (the short-term "
+                    + "agent's period)"),
             new SettingKey(PROBES, "", "network probe targets, comma-separated id=host:port: the TCP connect "
                     + "time to each, published as the link id/<node id>"),
             new SettingKey(EMULATED_LINKS, "", "emulated links, comma-separated id=rttMs/uplinkMbps/downlinkMbps: "
@@ -230,7 +236,7 @@ public record ConnectorConfig(String bootstrap, EdgeServer server, String runtim
         EdgeServer server = new EdgeServer(nodeId, site, types, storage * 1e9);
         return new ConnectorConfig(bootstrap, server, runtime, speedup, cityStart, s.positiveDuration(HEARTBEAT),
                 s.integer(QUEUE_BOUND, 1, 1_000_000), s.integer(MAX_IN_FLIGHT, 1, 10_000_000),
-                s.positiveDuration(KEEP_ALIVE), probes, links, s.positiveDuration(PROBE_INTERVAL),
+                s.positiveDuration(KEEP_ALIVE), s.positiveDuration(REPLAN_INTERVAL), probes, links, s.positiveDuration(PROBE_INTERVAL),
                 s.integer(HTTP_PORT, 0, 65_535), (short) s.integer(TOPIC_REPLICATION, 1, Short.MAX_VALUE),
                 s.positiveDuration(SHUTDOWN_TIMEOUT), http, AgentsConfig.from(s));
     }

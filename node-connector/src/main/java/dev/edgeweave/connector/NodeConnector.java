@@ -214,6 +214,8 @@ public final class NodeConnector implements AutoCloseable {
             keeper.expire(node.now(), config.keepAlive().toNanos() / 1e9);
             publishState();
         });
+        node.every(config.replanInterval().toNanos() / 1e9, () -> keeper.reconcile("every "
+                + config.replanInterval().toSeconds() + " s: queues move"));
 
         commands = new KafkaConsumer<>(consumerProps(null));
         List<TopicPartition> commandPartitions = new ArrayList<>();

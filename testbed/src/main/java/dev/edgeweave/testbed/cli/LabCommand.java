@@ -71,6 +71,11 @@ public final class LabCommand implements Callable<Integer> {
             + "exactly-once commit interval, ms: downstream readers see its output only after a commit. Default: ${DEFAULT-VALUE}.")
     long commitIntervalMs;
 
+    @Option(names = "--warmup", defaultValue = "20", paramLabel = "SECONDS", description = "Wall seconds of the "
+            + "workload's own first prompts sent through the pipeline before the measured replay, not counted: the "
+            + "JVMs compile their hot paths meanwhile. Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "A running Kafka broker to use instead of starting one.")
     String bootstrap;
 
@@ -95,7 +100,7 @@ public final class LabCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--dashboard-port must be in [0, 65535], was " + dashboardPort);
         }
         Lab.Options o = new Lab.Options(scenario, duration, speedup, seed, load, Optional.ofNullable(trace), failures,
-                Duration.ofMillis(commitIntervalMs), Duration.ofSeconds(120));
+                Duration.ofMillis(commitIntervalMs), warmup, Duration.ofSeconds(120));
         Lab.Where where = new Lab.Where(Optional.ofNullable(bootstrap),
                 noDashboard ? OptionalInt.empty() : OptionalInt.of(dashboardPort),
                 bootstrap != null ? Path.of("").toAbsolutePath() : repoRoot());
@@ -115,7 +120,7 @@ public final class LabCommand implements Callable<Integer> {
                         + "\"peakResidentMiB\": %s}", p.produced(), p.completed(), p.rejected(), p.deadLettered(),
                 p.lost(), num(report.live().meanLatencyS()), num(report.live().p95LatencyS()),
                 num(report.live().normalizedJainSlowdown()), num(report.testbed().meanLatencyS()),
-                num(p.schedulingOverheadP99Ms()), num(r.memory().totalBytes() / (1024.0 * 1024.0))));
+                num(p.schedulingOverheadP99Ms()), num(report.memory().totalBytes() / (1024.0 * 1024.0))));
         json.flush();
         return p.lost() == 0 ? 0 : 1;
     }

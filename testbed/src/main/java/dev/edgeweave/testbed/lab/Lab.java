@@ -107,8 +107,11 @@ public final class Lab {
     /** What to run. */
     public record Options(String scenario, int durationSeconds, double speedup, long seed, double load,
                           Optional<Path> trace, List<FailureEvent> failures, Duration commitInterval,
-                          Duration drainTimeout) {
+                          int warmupSeconds, Duration drainTimeout) {
         public Options {
+            if (warmupSeconds < 0) {
+                throw new IllegalArgumentException("--warmup must be >= 0 s, was " + warmupSeconds);
+            }
             if (durationSeconds < 1) {
                 throw new IllegalArgumentException("--duration must be >= 1 s, was " + durationSeconds);
             }
@@ -158,11 +161,14 @@ public final class Lab {
      * @param answerHopSeconds        median city seconds from a server's answer to the completion's arrival
      * @param commitIntervalMs        the scheduler's exactly-once commit interval
      * @param rejectedBy              rejections by reason
+     * @param unansweredBy            attempts a server handed back or failed, by outcome and reason (each one
+     *                                re-routed or ended the prompt)
      */
     public record Pipeline(long produced, long completed, long rejected, long deadLettered, long lost,
                            double schedulingOverheadP99Ms, double schedulingOverheadP50Ms, double routingP99Ms,
                            double dispatchHopSeconds,
-                           double answerHopSeconds, long commitIntervalMs, Map<String, Integer> rejectedBy) {
+                           double answerHopSeconds, long commitIntervalMs, Map<String, Integer> rejectedBy,
+                           Map<String, Integer> unansweredBy) {
     }
 
     /** Peak resident memory of the lab's processes, bytes (-1 where not measured). */
@@ -249,10 +255,11 @@ public final class Lab {
                 v.phase("starting the broker");
                 broker = BrokerProcess.start(where.repoRoot(), state.resolve("broker"), Duration.ofSeconds(90), log);
                 BrokerProcess started = broker;
-                // Ctrl-C ends the JVM without the finally below: the broker is a process of its own, stop it too.
+                // Ctrl-C or SIGTERM ends the JVM without the finally below: the broker is a process of its own, stop it too.
                 onInterrupt = new Thread(() -> {
                     if (!stopped.get()) {
                         started.close();
+                        deleteTree(state);
                     }
                 }, "lab-broker-stop");
                 Runtime.getRuntime().addShutdownHook(onInterrupt);
@@ -278,7 +285,7 @@ public final class Lab {
                 v.phase("warming");
                 warmStart(producer, evaluation, servers, clock, run);
                 awaitReady(bootstrap, evaluation, servers, Duration.ofSeconds(120));
-                warmPipeline(producer, ends, w, n, clock, run, Duration.ofSeconds(120));
+                warmUp(producer, ends, w, n, clock, run, o.warmupSeconds(), Duration.ofSeconds(120));
                 Replay replay = new Replay(o, w, n, servers, clock, run, v, connectors, sc, bootstrap);
                 replay.run(producer, ends);
                 v.phase("comparing with the testbed");
@@ -402,41 +409,70 @@ public final class Lab {
     }
 
     /**
-     * One prompt of each model of the workload through the whole pipeline before the replay, each waited for to
-     * its terminal record: a fresh broker creates its transaction-state and offsets topics on first use, and the
-     * first transactions and fetches of every client pay for it. Not counted in any figure (their ids are not
-     * the replay's).
+     * Warms the pipeline before the measured replay, nothing of it counted (its ids are not the replay's): first
+     * one prompt of each model, each waited for to its terminal record (a fresh broker creates its
+     * transaction-state and offsets topics on first use, and the first transactions and fetches of every client
+     * pay for it); then the workload's own first {@code seconds × speed-up} city seconds at their pace, drained
+     * (the JIT compiles the hot paths of every component, two cores shared by all of them, in the first ten or so
+     * seconds of traffic).
      */
-    private void warmPipeline(KafkaProducer<byte[], byte[]> producer, KafkaConsumer<String, byte[]> ends, Workload w,
-                              int n, CityClock clock, String run, Duration timeout) {
+    private void warmUp(KafkaProducer<byte[], byte[]> producer, KafkaConsumer<String, byte[]> ends, Workload w,
+                        int n, CityClock clock, String run, int seconds, Duration timeout) {
         AvroCodec<Prompt> prompts = AvroCodec.of(Prompt.class);
         Set<String> waiting = new HashSet<>();
         Set<Integer> models = new HashSet<>();
         for (int i = 0; i < n; i++) {
             if (models.add(w.modelIndex(i))) {
-                String id = run + "-warm-" + w.modelIndex(i);
-                Instant at = clock.instant();
-                producer.send(new ProducerRecord<>(Topics.PROMPTS.name(), null, at.toEpochMilli(),
-                        id.getBytes(StandardCharsets.UTF_8), prompts.encode(prompt(w, i, id, at))));
-                waiting.add(id);
+                waiting.add(send(producer, prompts, w, i, run + "-warm-model-" + w.modelIndex(i), clock));
             }
         }
-        producer.flush();
         long t0 = System.nanoTime();
-        long deadline = t0 + timeout.toNanos();
-        while (!waiting.isEmpty()) {
-            for (ConsumerRecord<String, byte[]> r : ends.poll(Duration.ofMillis(50))) {
-                if (!r.topic().equals(Topics.NODE_RESULTS.name())) {
-                    waiting.remove(r.key());
+        awaitEnds(ends, waiting, timeout, "warm-up prompts");
+        int sent = models.size();
+        if (seconds > 0) {
+            Instant start = clock.instant();
+            double span = seconds * clock.speedup();
+            for (int i = 0; i < n && w.timeSeconds(i) < span; ) {
+                double cityNow = Duration.between(start, clock.instant()).toMillis() / 1000.0;
+                while (i < n && w.timeSeconds(i) < span && w.timeSeconds(i) <= cityNow) {
+                    waiting.add(send(producer, prompts, w, i, run + "-warm-" + i, clock));
+                    i++;
+                    sent++;
                 }
+                drain(ends, waiting, Duration.ofMillis(20));
             }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the pipeline did not answer its warm-up prompts within " + timeout
-                        + ": " + waiting.size() + " of " + models.size() + " still open");
+            awaitEnds(ends, waiting, timeout, "warm-up prompts");
+        }
+        say("warm-up: %d prompts through the pipeline in %.1f s (not counted)", sent, (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static String send(KafkaProducer<byte[], byte[]> producer, AvroCodec<Prompt> prompts, Workload w, int i,
+                               String id, CityClock clock) {
+        Instant at = clock.instant();
+        producer.send(new ProducerRecord<>(Topics.PROMPTS.name(), null, at.toEpochMilli(),
+                id.getBytes(StandardCharsets.UTF_8), prompts.encode(prompt(w, i, id, at))));
+        return id;
+    }
+
+    /** Polls once, removing the ids that reached a terminal record. */
+    private static void drain(KafkaConsumer<String, byte[]> ends, Set<String> waiting, Duration poll) {
+        for (ConsumerRecord<String, byte[]> r : ends.poll(poll)) {
+            if (!r.topic().equals(Topics.NODE_RESULTS.name())) {
+                waiting.remove(r.key());
             }
         }
-        say("warm-up: %d prompts (one per model) through the pipeline in %.1f s", models.size(),
-                (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static void awaitEnds(KafkaConsumer<String, byte[]> ends, Set<String> waiting, Duration timeout,
+                                  String what) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!waiting.isEmpty()) {
+            drain(ends, waiting, Duration.ofMillis(50));
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the pipeline did not answer its " + what + " within " + timeout + ": "
+                        + waiting.size() + " still open");
+            }
+        }
     }
 
     /** The replay: produces the workload on time, reads every prompt's end and hops, injects the failures. */
@@ -466,6 +502,7 @@ public final class Lab {
         private final long[] completionReadAt;
         private final long[] resultFinishedAt;
         private final Map<String, Integer> rejectedBy = new HashMap<>();
+        private final Map<String, Integer> unansweredBy = new HashMap<>();
         private long completed;
         private long rejected;
         private long deadLetters;
@@ -575,7 +612,9 @@ public final class Lab {
                         if (a.getAttempt() == 1) {
                             dispatchHop[i] = (a.getStartedAt().toEpochMilli() - producedAt[i]) / 1000.0;
                         }
-                        if (a.getOutcome() == AttemptOutcome.COMPLETED) {
+                        if (a.getOutcome() != AttemptOutcome.COMPLETED) {
+                            unansweredBy.merge(a.getOutcome() + " " + a.getReason(), 1, Integer::sum);
+                        } else {
                             resultFinishedAt[i] = a.getFinishedAt().toEpochMilli();
                             if (completionReadAt[i] != 0) {
                                 answerHop[i] = (completionReadAt[i] - resultFinishedAt[i]) / 1000.0;
@@ -677,7 +716,7 @@ public final class Lab {
             double[] overheadMs = Arrays.stream(dispatch).map(s -> s * 1000 / o.speedup()).toArray();
             return new Pipeline(n, completed, rejected, deadLetters, lost, quantile(overheadMs, 99),
                     quantile(overheadMs, 50), quantile(routingMs, 99), quantile(dispatch, 50), quantile(sortedFinite(answerHop), 50),
-                    commitIntervalMs, Map.copyOf(rejectedBy));
+                    commitIntervalMs, Map.copyOf(rejectedBy), Map.copyOf(unansweredBy));
         }
 
         /** The lab's prompts in the testbed's shape: a prompt with no terminal record counts at its SLO, rejected. */

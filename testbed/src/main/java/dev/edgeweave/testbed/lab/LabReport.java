@@ -32,9 +32,17 @@ public final class LabReport {
     private final PolicySummary testbed;
 
     public LabReport(Lab.Result r) {
-        this.r = r;
+        // The lab JVM's peak so far: it may have grown after the run measured it (the testbed's run, the stop).
+        this.r = new Lab.Result(r.options(), r.scenarioName(), r.live(), r.testbed(), r.classOfModel(), r.pipeline(),
+                new Lab.Memory(Math.max(r.memory().labJvmPeakBytes(), ProcessMemory.selfPeakResidentBytes()),
+                        r.memory().brokerPeakBytes()), r.wallSeconds());
         this.live = Summaries.of("edgeweave", List.of(r.live()), r.classOfModel());
         this.testbed = Summaries.of("edgeweave", List.of(r.testbed()), r.classOfModel());
+    }
+
+    /** Peak resident memory, the lab JVM's read when the report was made. */
+    public Lab.Memory memory() {
+        return r.memory();
     }
 
     public PolicySummary live() {
@@ -79,6 +87,8 @@ public final class LabReport {
             SummaryJson.putDouble(pipeline, "answerHopSeconds", p.answerHopSeconds());
             ObjectNode by = pipeline.putObject("rejectedBy");
             new TreeMap<>(p.rejectedBy()).forEach(by::put);
+            ObjectNode unanswered = pipeline.putObject("unansweredAttempts");
+            new TreeMap<>(p.unansweredBy()).forEach(unanswered::put);
             ObjectNode memory = pipeline.putObject("peakResidentMiB");
             SummaryJson.putDouble(memory, "labJvm", mib(r.memory().labJvmPeakBytes()));
             SummaryJson.putDouble(memory, "broker", mib(r.memory().brokerPeakBytes()));
@@ -165,6 +175,8 @@ public final class LabReport {
                         + "exactly one terminal record, matched by prompt id on the topics)", p.produced(), p.completed(),
                 p.rejected(), p.rejectedBy().isEmpty() ? "" : " " + new TreeMap<>(p.rejectedBy()), p.deadLettered(),
                 p.lost());
+        line(b, "- attempts a server handed back or failed (each re-routed, or ended its prompt): %s",
+                p.unansweredBy().isEmpty() ? "none" : new TreeMap<>(p.unansweredBy()).toString());
         line(b, "- scheduling overhead (wall ms from a prompt's produce timestamp to its arrival at a server): p50 %s, "
                 + "**p99 %s** (commit interval %d ms); of which to the scheduler's routing decision (before its commit) "
                 + "p99 %s", fmt(p.schedulingOverheadP50Ms(), "%.1f"), fmt(p.schedulingOverheadP99Ms(), "%.1f"),

@@ -29,7 +29,7 @@ class LabIT {
     void aThirtySecondLabLosesNoPrompt(@TempDir Path out) throws Exception {
         Lab lab = new Lab(System.err);
         Lab.Result r = lab.run(new Lab.Options("bristol-7", 30, 10, 1, 1.0, Optional.empty(), List.of(),
-                Duration.ofMillis(50), Duration.ofSeconds(90)), new Lab.Where(Optional.empty(), OptionalInt.of(0),
+                Duration.ofMillis(50), 5, Duration.ofSeconds(90)), new Lab.Where(Optional.empty(), OptionalInt.of(0),
                 repoRoot()));
         Lab.Pipeline p = r.pipeline();
         assertTrue(p.produced() > 1000, p.produced() + " prompts produced");
