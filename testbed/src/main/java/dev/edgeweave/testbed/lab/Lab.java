@@ -293,8 +293,9 @@ public final class Lab {
                 RunResult live = replay.result(telemetry.decisions.get(), telemetry.refusals.get());
                 say("the testbed on the same span, seed and load, with the measured hops (%.3f s to a server, %.3f s "
                         + "back)", pipeline.dispatchHopSeconds(), pipeline.answerHopSeconds());
+                // The same servers fail in the testbed: 'busiest' as it was resolved in the lab.
                 RunResult testbed = evaluation.runSpan(w, n, Policies.parse(Policies.EDGEWEAVE).get(0), o.seed(),
-                        o.failures(), finiteOr0(pipeline.dispatchHopSeconds()), finiteOr0(pipeline.answerHopSeconds()));
+                        replay.failed, finiteOr0(pipeline.dispatchHopSeconds()), finiteOr0(pipeline.answerHopSeconds()));
                 Memory memory = new Memory(ProcessMemory.selfPeakResidentBytes(),
                         broker == null ? -1 : broker.peakResidentBytes());
                 v.phase("done");
@@ -503,6 +504,8 @@ public final class Lab {
         private final long[] resultFinishedAt;
         private final Map<String, Integer> rejectedBy = new HashMap<>();
         private final Map<String, Integer> unansweredBy = new HashMap<>();
+        /** The failures as injected: {@code busiest} resolved to the server it was then. */
+        private final List<FailureEvent> failed = new ArrayList<>();
         private long completed;
         private long rejected;
         private long deadLetters;
@@ -580,6 +583,7 @@ public final class Lab {
                 while (!failures.isEmpty() && failures.get(0).atSeconds() <= cityNow) {
                     FailureEvent f = failures.remove(0);
                     int k = victim(f);
+                    failed.add(new FailureEvent(servers.get(k).id(), f.atSeconds(), f.downForSeconds()));
                     say("%.0f city s: killing the connector of %s (%d prompts in flight)", cityNow, servers.get(k).id(),
                             connectors.get(k).inFlight());
                     connectors.get(k).kill();
