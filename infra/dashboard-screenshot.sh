@@ -11,6 +11,7 @@ PORT=""
 OUTPUT="$REPO_DIR/docs/dashboard.png"
 DURATION="${DURATION:-40}"
 TIMEOUT=600
+MIN_COMPLETED=1
 
 usage() {
   cat <<EOF
@@ -24,7 +25,9 @@ Options:
   --port N        the dashboard's port, passed to the lab as --dashboard-port N (default: the lab's, 8080)
   --output FILE   where the PNG goes (default: docs/dashboard.png)
   --duration S    wall seconds of workload (default: \$DURATION or 40)
-  --timeout S     how long to wait for the first completed prompt, the lab's build included (default: $TIMEOUT)
+  --timeout S     how long to wait for the completed prompts, the lab's build included (default: $TIMEOUT)
+  --min-completed N  prompts completed before the pictures are taken (default: $MIN_COMPLETED; the README's
+                  screenshot: --duration 60 --min-completed 3000)
   --help          this text
 
 Needs curl and Chromium ($CHROMIUM; on Debian: apt-get install chromium). Exits non-zero, saying
@@ -43,12 +46,13 @@ while [ $# -gt 0 ]; do
     --output) [ $# -ge 2 ] || fail "--output needs a value"; OUTPUT="$2"; shift 2 ;;
     --duration) [ $# -ge 2 ] || fail "--duration needs a value"; DURATION="$2"; shift 2 ;;
     --timeout) [ $# -ge 2 ] || fail "--timeout needs a value"; TIMEOUT="$2"; shift 2 ;;
+    --min-completed) [ $# -ge 2 ] || fail "--min-completed needs a value"; MIN_COMPLETED="$2"; shift 2 ;;
     --help|-h) usage; exit 0 ;;
     *) usage >&2; fail "unknown option: $1" ;;
   esac
 done
 
-for n in "${PORT:-8080}" "$DURATION" "$TIMEOUT"; do
+for n in "${PORT:-8080}" "$DURATION" "$TIMEOUT" "$MIN_COMPLETED"; do
   [[ "$n" =~ ^[0-9]+$ ]] || fail "not a whole number: $n"
 done
 [ -x "$CHROMIUM" ] || fail "no Chromium at $CHROMIUM: install it with 'apt-get install chromium' (or set CHROMIUM)"
@@ -100,22 +104,22 @@ completed() {
     | grep -oE '"completed"[[:space:]]*:[[:space:]]*[0-9]+' | head -n 1 | grep -oE '[0-9]+$' || true
 }
 
-echo "dashboard-screenshot: waiting up to ${TIMEOUT}s for $DASHBOARD/api/state to show a completed prompt" >&2
+echo "dashboard-screenshot: waiting up to ${TIMEOUT}s for $DASHBOARD/api/state to show $MIN_COMPLETED completed prompt(s)" >&2
 deadline=$((SECONDS + TIMEOUT))
 while :; do
   if ! kill -0 "$LAB_PID" 2>/dev/null; then
     wait "$LAB_PID" && status=0 || status=$?
     lab_tail
-    fail "the lab exited (status $status) before its dashboard showed a completed prompt"
+    fail "the lab exited (status $status) before its dashboard showed $MIN_COMPLETED completed prompt(s)"
   fi
   n="$(completed)"
-  if [ -n "$n" ] && [ "$n" -gt 0 ]; then
+  if [ -n "$n" ] && [ "$n" -ge "$MIN_COMPLETED" ] && [ "$n" -gt 0 ]; then
     echo "dashboard-screenshot: $n prompt(s) completed" >&2
     break
   fi
   if [ "$SECONDS" -ge "$deadline" ]; then
     lab_tail
-    fail "no completed prompt on $DASHBOARD/api/state after ${TIMEOUT}s"
+    fail "fewer than $MIN_COMPLETED completed prompt(s) on $DASHBOARD/api/state after ${TIMEOUT}s"
   fi
   sleep 1
 done
