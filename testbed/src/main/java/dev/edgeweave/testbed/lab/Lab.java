@@ -567,6 +567,7 @@ public final class Lab {
             v.cityStart(start.toEpochMilli());
             v.phase("replaying");
             long nextReport = System.nanoTime();
+            long replayStart = nextReport;
             int next = 0;
             int ended = 0;
             long drainUntil = Long.MAX_VALUE;
@@ -663,10 +664,10 @@ public final class Lab {
                 }
                 v.progress(cityNow, next);
                 if (System.nanoTime() > nextReport) {
-                    say("%5.0f/%.0f city s: produced %d/%d, completed %d, rejected %d, mean latency %s, Normalized "
-                                    + "Jain %s", Math.min(cityNow, o.citySpanSeconds()), o.citySpanSeconds(), next, n,
-                            completed, rejected, format(v.meanLatencySeconds(), "%.2f s"),
-                            format(v.normalizedJain(), "%.3f"));
+                    say("%4.0f s wall, %5.0f/%.0f city s: produced %d/%d, completed %d, rejected %d, mean latency %s, "
+                                    + "Normalized Jain %s", (System.nanoTime() - replayStart) / 1e9,
+                            Math.min(cityNow, o.citySpanSeconds()), o.citySpanSeconds(), next, n, completed, rejected,
+                            format(v.meanLatencySeconds(), "%.2f s"), format(v.normalizedJain(), "%.3f"));
                     nextReport = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
                 }
                 if (next == n && drainUntil == Long.MAX_VALUE) {
