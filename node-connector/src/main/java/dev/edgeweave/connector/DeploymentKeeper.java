@@ -68,6 +68,8 @@ final class DeploymentKeeper {
     /** Deployments loaded on demand (not by a command), with when each was last used, in city seconds. */
     private final Map<String, Double> onDemand = new LinkedHashMap<>();
     private final Deque<String> seenOrder = new ArrayDeque<>();
+    /** Times each remembered command was applied: 1 each, the invariant a lab checks. Read from any thread. */
+    private final Map<String, Integer> applications = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param agent the on-node deployment agent: its brain (the optimizer unless a language model is configured)
@@ -110,6 +112,7 @@ final class DeploymentKeeper {
             reporter.failed(c.getModelId(), id, refusal);
             return refusal;
         }
+        applications.merge(id, 1, Integer::sum);
         Map<String, Deployment> next = next(c);
         onDemand.remove(c.getModelId());
         if (!next.equals(target)) {
@@ -118,6 +121,11 @@ final class DeploymentKeeper {
             reconcile("command " + id + " (" + c.getAction() + " " + c.getModelId() + ")");
         }
         return null;
+    }
+
+    /** How many times each remembered command id was applied (a copy). */
+    Map<String, Integer> applications() {
+        return Map.copyOf(applications);
     }
 
     /**
@@ -294,7 +302,9 @@ final class DeploymentKeeper {
         seen.add(id);
         seenOrder.addLast(id);
         if (seenOrder.size() > REMEMBERED_COMMANDS) {
-            seen.remove(seenOrder.removeFirst());
+            String forgotten = seenOrder.removeFirst();
+            seen.remove(forgotten);
+            applications.remove(forgotten);
         }
     }
 }

@@ -130,7 +130,7 @@ public final class NodeConnector implements AutoCloseable {
     // ---- node-thread state ------------------------------------------------------------------------------
     private NodeThread node;
     private ModelRuntime runtime;
-    private DeploymentKeeper keeper;
+    private volatile DeploymentKeeper keeper;
     private AgentBrains brains;
     private final Map<String, InFlight> inFlight = new HashMap<>();
     private final LinkedHashMap<String, DeploymentState> failures = new LinkedHashMap<>();
@@ -164,6 +164,12 @@ public final class NodeConnector implements AutoCloseable {
 
     public ConnectorMetrics metrics() {
         return metrics;
+    }
+
+    /** How many times this connector applied each deployment command it remembers: at most once each. */
+    public Map<String, Integer> commandApplications() {
+        DeploymentKeeper k = keeper;
+        return k == null ? Map.of() : k.applications();
     }
 
     /** Prompts received and not yet answered. */

@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
                 + "summary.json and report.md (the live figures beside the testbed's for the same span, seed and "
                 + "load). A live dashboard is served on http://127.0.0.1:8080 while it runs.",
                 "Prints a progress line every 5 s on standard error and one JSON line last on standard output. "
-                        + "Exit 0 when no prompt was lost; 1 when some were, or on an error (the message says which)."})
+                        + "Exit 0 when no prompt was lost and the invariants hold; 1 otherwise, or on an error (the message says which)."})
 public final class LabCommand implements Callable<Integer> {
 
     @Spec
@@ -57,6 +57,11 @@ public final class LabCommand implements Callable<Integer> {
     @Option(names = "--fail", paramLabel = "NODE@S[+D]", description = "Kill a server's connector at city second S "
             + "(NODE a server id or 'busiest'), restarting it D city seconds later when given. Repeatable.")
     List<String> fail = new ArrayList<>();
+
+    @Option(names = "--chaos", paramLabel = "PLAN", description = "A file of timed faults, one per line (city "
+            + "seconds of the replay): kill-node:<id|busiest>@S, restart-node:<id|killed>@S, restart-scheduler@S, "
+            + "restart-planner@S (from its last checkpoint), restart-broker@S. See infra/chaos/.")
+    Path chaos;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where summary.json and report.md go. Default: target/lab/<scenario>.")
     Path out;
@@ -99,8 +104,10 @@ public final class LabCommand implements Callable<Integer> {
         if (!noDashboard && (dashboardPort < 0 || dashboardPort > 65535)) {
             throw new IllegalArgumentException("--dashboard-port must be in [0, 65535], was " + dashboardPort);
         }
+        List<dev.edgeweave.testbed.lab.Fault> faults = chaos == null ? List.of()
+                : dev.edgeweave.testbed.lab.Fault.readPlan(chaos);
         Lab.Options o = new Lab.Options(scenario, duration, speedup, seed, load, Optional.ofNullable(trace), failures,
-                Duration.ofMillis(commitIntervalMs), warmup, Duration.ofSeconds(120));
+                faults, Duration.ofMillis(commitIntervalMs), warmup, Duration.ofSeconds(120));
         Lab.Where where = new Lab.Where(Optional.ofNullable(bootstrap),
                 noDashboard ? OptionalInt.empty() : OptionalInt.of(dashboardPort),
                 bootstrap != null ? Path.of("").toAbsolutePath() : repoRoot());
@@ -109,20 +116,24 @@ public final class LabCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("target", "lab", r.scenarioName());
         report.write(dir, EvaluateCommand.scenarioSha256(new ScenarioLoader(), scenario), EvaluateCommand.gitCommit());
         Lab.Pipeline p = r.pipeline();
-        err.printf(Locale.ROOT, "lab: live mean latency %.3f s, testbed %.3f s (lab / testbed %.3f: %s within %.0f %%)%n",
+        err.printf(Locale.ROOT, "lab: live mean latency %.3f s, testbed %.3f s (lab / testbed %.3f: %s %.0f %%)%n",
                 report.live().meanLatencyS(), report.testbed().meanLatencyS(), report.ratio(),
-                report.agrees() ? "" : "NOT", LabReport.AGREEMENT * 100);
+                report.agrees() ? "within" : "NOT within", LabReport.AGREEMENT * 100);
         err.println("lab: wrote " + dir.resolve(LabReport.SUMMARY) + " and " + dir.resolve(LabReport.REPORT));
         PrintWriter json = spec.commandLine().getOut();
         json.println(String.format(Locale.ROOT, "{\"produced\": %d, \"completed\": %d, \"rejected\": %d, "
                         + "\"deadLettered\": %d, \"lost\": %d, \"meanLatencyS\": %s, \"p95LatencyS\": %s, "
                         + "\"normalizedJain\": %s, \"testbedMeanLatencyS\": %s, \"schedulingOverheadP99Ms\": %s, "
-                        + "\"peakResidentMiB\": %s}", p.produced(), p.completed(), p.rejected(), p.deadLettered(),
-                p.lost(), num(report.live().meanLatencyS()), num(report.live().p95LatencyS()),
-                num(report.live().normalizedJainSlowdown()), num(report.testbed().meanLatencyS()),
-                num(p.schedulingOverheadP99Ms()), num(report.memory().totalBytes() / (1024.0 * 1024.0))));
+                        + "\"peakResidentMiB\": %s, \"invariantsHold\": %s}", p.produced(), p.completed(),
+                p.rejected(), p.deadLettered(), p.lost(), num(report.live().meanLatencyS()),
+                num(report.live().p95LatencyS()), num(report.live().normalizedJainSlowdown()),
+                num(report.testbed().meanLatencyS()), num(p.schedulingOverheadP99Ms()),
+                num(report.memory().totalBytes() / (1024.0 * 1024.0)), r.invariants().holds()));
         json.flush();
-        return p.lost() == 0 ? 0 : 1;
+        if (!r.invariants().holds()) {
+            err.println("lab: the invariants do not hold: " + r.invariants());
+        }
+        return p.lost() == 0 && r.invariants().holds() ? 0 : 1;
     }
 
     private static String num(double x) {

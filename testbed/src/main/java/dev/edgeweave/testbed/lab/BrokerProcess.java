@@ -28,14 +28,16 @@ public final class BrokerProcess implements AutoCloseable {
 
     private final Path script;
     private final Path dir;
+    private final int[] ports;
     private final String bootstrap;
     private final long pid;
     private final PrintStream log;
     private boolean stopped;
 
-    private BrokerProcess(Path script, Path dir, String bootstrap, long pid, PrintStream log) {
+    private BrokerProcess(Path script, Path dir, int[] ports, String bootstrap, long pid, PrintStream log) {
         this.script = script;
         this.dir = dir;
+        this.ports = ports;
         this.bootstrap = bootstrap;
         this.pid = pid;
         this.log = log;
@@ -50,11 +52,20 @@ public final class BrokerProcess implements AutoCloseable {
      */
     public static BrokerProcess start(Path repoRoot, Path dir, Duration timeout, PrintStream log)
             throws IOException, InterruptedException {
-        Path script = repoRoot.resolve("infra").resolve("broker.sh");
+        return start(repoRoot.resolve("infra").resolve("broker.sh"), dir, freePorts(2), timeout, log);
+    }
+
+    /** Stops this broker and starts it again on the same ports with the same data. */
+    public BrokerProcess restart(Duration timeout) throws IOException, InterruptedException {
+        close();
+        return start(script, dir, ports, timeout, log);
+    }
+
+    private static BrokerProcess start(Path script, Path dir, int[] ports, Duration timeout, PrintStream log)
+            throws IOException, InterruptedException {
         if (!Files.isRegularFile(script)) {
             throw new IllegalStateException("cannot start a Kafka broker: " + script + " is missing");
         }
-        int[] ports = freePorts(2);
         Files.createDirectories(dir);
         List<String> command = List.of("bash", script.toString(), "start", "--port", Integer.toString(ports[0]),
                 "--controller-port", Integer.toString(ports[1]), "--dir", dir.toString(),
@@ -85,7 +96,7 @@ public final class BrokerProcess implements AutoCloseable {
                     + "):\n  " + String.join("\n  ", last));
         }
         long pid = Long.parseLong(Files.readString(dir.resolve("broker.pid")).trim());
-        return new BrokerProcess(script, dir, bootstrap, pid, log);
+        return new BrokerProcess(script, dir, ports, bootstrap, pid, log);
     }
 
     /** Ports nothing listens on now, on the loopback address (another process may still take one first). */

@@ -27,6 +27,7 @@ import dev.edgeweave.testbed.engine.FailureEvent;
 import dev.edgeweave.testbed.engine.Policies;
 import dev.edgeweave.testbed.engine.RunResult;
 import dev.edgeweave.testbed.evaluate.Evaluation;
+import dev.edgeweave.testbed.report.Recovery;
 import dev.edgeweave.testbed.report.Summaries;
 import dev.edgeweave.testbed.scenario.Scenario;
 import dev.edgeweave.testbed.scenario.ScenarioLoader;
@@ -68,8 +69,11 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -106,9 +110,16 @@ public final class Lab {
 
     /** What to run. */
     public record Options(String scenario, int durationSeconds, double speedup, long seed, double load,
-                          Optional<Path> trace, List<FailureEvent> failures, Duration commitInterval,
-                          int warmupSeconds, Duration drainTimeout) {
+                          Optional<Path> trace, List<FailureEvent> failures, List<Fault> chaos,
+                          Duration commitInterval, int warmupSeconds, Duration drainTimeout) {
         public Options {
+            chaos = List.copyOf(chaos);
+            for (Fault f : chaos) {
+                if (f.atSeconds() > durationSeconds * speedup) {
+                    throw new IllegalArgumentException("--chaos " + f.spec() + ": the lab replays " + durationSeconds
+                            * speedup + " city seconds (--duration x --speedup); inject faults within them");
+                }
+            }
             if (warmupSeconds < 0) {
                 throw new IllegalArgumentException("--warmup must be >= 0 s, was " + warmupSeconds);
             }
@@ -131,6 +142,22 @@ public final class Lab {
                             + durationSeconds * speedup + " city seconds (--duration x --speedup); fail within them");
                 }
             }
+        }
+
+        /**
+         * Every fault of the run in time order: the chaos plan's, and each {@code --fail NODE@S[+D]} as
+         * {@code kill-node:NODE@S} (and {@code restart-node:killed@S+D}).
+         */
+        public List<Fault> faults() {
+            List<Fault> all = new ArrayList<>(chaos);
+            for (FailureEvent f : failures) {
+                all.add(new Fault(Fault.Kind.KILL_NODE, f.node(), f.atSeconds()));
+                if (Double.isFinite(f.downForSeconds())) {
+                    all.add(new Fault(Fault.Kind.RESTART_NODE, Fault.KILLED, f.atSeconds() + f.downForSeconds()));
+                }
+            }
+            all.sort(Comparator.comparingDouble(Fault::atSeconds));
+            return all;
         }
 
         /** The city seconds of workload replayed. */
@@ -186,7 +213,23 @@ public final class Lab {
      * @param classOfModel each model's class, by model index (for {@link Summaries#of})
      */
     public record Result(Options options, String scenarioName, RunResult live, RunResult testbed,
-                         List<ModelClass> classOfModel, Pipeline pipeline, Memory memory, double wallSeconds) {
+                         List<ModelClass> classOfModel, Pipeline pipeline, Memory memory, double wallSeconds,
+                         List<FaultOutcome> faults, Invariants invariants) {
+    }
+
+    /**
+     * One injected fault and how the pipeline came through it.
+     *
+     * @param fault           as injected: {@code busiest} and {@code killed} resolved to the server
+     * @param atSeconds       city seconds after the replay's start
+     * @param recoverySeconds the testbed's recovery time (DESIGN "Evaluation") over the live latencies, NaN when
+     *                        the run ends too soon after the fault to tell (the settled level is measured 180 to
+     *                        360 city s after it)
+     * @param recovered       whether the rolling mean latency settled within the run
+     * @param agentFallbacks  agent decisions replaced by the optimizer (a fallback) from the fault to the next
+     */
+    public record FaultOutcome(String fault, double atSeconds, double recoverySeconds, boolean recovered,
+                               long agentFallbacks) {
     }
 
     private final PrintStream log;
@@ -218,11 +261,16 @@ public final class Lab {
                 java.util.OptionalDouble.empty()));
         List<EdgeServer> servers = evaluation.setup().servers();
         Set<String> ids = new HashSet<>(servers.stream().map(EdgeServer::id).toList());
-        for (FailureEvent f : o.failures()) {
-            if (!f.node().equals(FailureEvent.BUSIEST) && !ids.contains(f.node())) {
-                throw new IllegalArgumentException("--fail " + f.node() + ": no such server in " + sc.name()
-                        + "; its servers are " + servers.stream().map(EdgeServer::id).sorted().toList()
-                        + " (or use 'busiest')");
+        for (Fault f : o.faults()) {
+            if (f.target() != null && !f.target().equals(Fault.BUSIEST) && !f.target().equals(Fault.KILLED)
+                    && !ids.contains(f.target())) {
+                throw new IllegalArgumentException(f.spec() + ": no such server in " + sc.name() + "; its servers are "
+                        + servers.stream().map(EdgeServer::id).sorted().toList() + " (or 'busiest' to kill, 'killed' "
+                        + "to restart)");
+            }
+            if (f.kind() == Fault.Kind.RESTART_BROKER && where.bootstrap().isPresent()) {
+                throw new IllegalArgumentException(f.spec() + ": the lab restarts only a broker it started itself "
+                        + "(not one named by --bootstrap)");
             }
         }
         int n = 0;
@@ -235,12 +283,9 @@ public final class Lab {
         view = v;
 
         Path state = Files.createTempDirectory("edgeweave-lab-");
-        BrokerProcess broker = null;
         LabDashboard dashboard = null;
-        KafkaStreams scheduler = null;
-        JobClient planner = null;
         Telemetry telemetry = null;
-        List<NodeConnector> connectors = new ArrayList<>();
+        Components parts = new Components(o, sc, servers, state, where.repoRoot());
         AtomicBoolean stopped = new AtomicBoolean();
         Thread onInterrupt = null;
         try {
@@ -253,30 +298,32 @@ public final class Lab {
                 bootstrap = where.bootstrap().get();
             } else {
                 v.phase("starting the broker");
-                broker = BrokerProcess.start(where.repoRoot(), state.resolve("broker"), Duration.ofSeconds(90), log);
-                BrokerProcess started = broker;
+                parts.broker = BrokerProcess.start(where.repoRoot(), state.resolve("broker"), Duration.ofSeconds(90),
+                        log);
                 // Ctrl-C or SIGTERM ends the JVM without the finally below: the broker is a process of its own, stop it too.
                 onInterrupt = new Thread(() -> {
                     if (!stopped.get()) {
-                        started.close();
+                        BrokerProcess b = parts.broker;
+                        if (b != null) {
+                            b.close();
+                        }
                         deleteTree(state);
                     }
                 }, "lab-broker-stop");
                 Runtime.getRuntime().addShutdownHook(onInterrupt);
-                bootstrap = broker.bootstrap();
-                say("Kafka broker at %s (pid %d)", bootstrap, broker.pid());
+                bootstrap = parts.broker.bootstrap();
+                say("Kafka broker at %s (pid %d)", bootstrap, parts.broker.pid());
             }
             prepareBroker(bootstrap);
             String run = "lab-" + UUID.randomUUID().toString().substring(0, 8);
             CityClock clock = CityClock.system(Instant.now(), o.speedup());
+            parts.bind(bootstrap, run, clock);
             v.phase("starting the pipeline");
-            scheduler = scheduler(bootstrap, run, clock, state, servers, o.commitInterval());
-            for (EdgeServer s : servers) {
-                NodeConnector c = new NodeConnector(connectorConfig(bootstrap, s, clock), sc.models(), Runtimes::emulated);
-                connectors.add(c); // closed in the finally even if it fails half-started
-                c.start();
+            parts.startScheduler();
+            for (int k = 0; k < servers.size(); k++) {
+                parts.startConnector(k);
             }
-            planner = planner(bootstrap, run);
+            parts.startPlanner(null);
             telemetry = new Telemetry(bootstrap, v);
             telemetry.start();
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(bootstrap));
@@ -286,8 +333,16 @@ public final class Lab {
                 warmStart(producer, evaluation, servers, clock, run);
                 awaitReady(bootstrap, evaluation, servers, Duration.ofSeconds(120));
                 warmUp(producer, ends, w, n, clock, run, o.warmupSeconds(), Duration.ofSeconds(120));
-                Replay replay = new Replay(o, w, n, servers, clock, run, v, connectors, sc, bootstrap);
+                Replay replay = new Replay(o, w, n, servers, clock, run, v, parts);
                 replay.run(producer, ends);
+                Invariants invariants = Invariants.check(bootstrap, id -> id.startsWith(run + "-"),
+                        parts.commandApplications());
+                say("invariants %s: %d prompts, %d accepted, %d dead-lettered; %d without a terminal record, %d with "
+                                + "several, %d terminal records without a prompt, %d accepted twice, %d commands applied "
+                                + "twice %s", invariants.holds() ? "hold" : "BROKEN", invariants.prompts(),
+                        invariants.accepted(), invariants.deadLettered(), invariants.withoutTerminal(),
+                        invariants.withSeveralTerminals(), invariants.terminalsWithoutPrompt(),
+                        invariants.acceptedTwice(), invariants.commandsAppliedTwice(), invariants.examples());
                 v.phase("comparing with the testbed");
                 Pipeline pipeline = replay.pipeline(o.commitInterval().toMillis(), routingMs(bootstrap, replay));
                 RunResult live = replay.result(telemetry.decisions.get(), telemetry.refusals.get());
@@ -295,34 +350,23 @@ public final class Lab {
                         + "back)", pipeline.dispatchHopSeconds(), pipeline.answerHopSeconds());
                 // The same servers fail in the testbed: 'busiest' as it was resolved in the lab.
                 RunResult testbed = evaluation.runSpan(w, n, Policies.parse(Policies.EDGEWEAVE).get(0), o.seed(),
-                        replay.failed, finiteOr0(pipeline.dispatchHopSeconds()), finiteOr0(pipeline.answerHopSeconds()));
+                        replay.testbedFailures(), finiteOr0(pipeline.dispatchHopSeconds()), finiteOr0(pipeline.answerHopSeconds()));
                 Memory memory = new Memory(ProcessMemory.selfPeakResidentBytes(),
-                        broker == null ? -1 : broker.peakResidentBytes());
+                        parts.broker == null ? -1 : parts.broker.peakResidentBytes());
                 v.phase("done");
                 List<ModelClass> classes = sc.models().models().stream().map(m -> m.modelClass()).toList();
                 return new Result(o, sc.name(), live, testbed, classes, pipeline, memory,
-                        (System.nanoTime() - t0) / 1e9);
+                        (System.nanoTime() - t0) / 1e9, replay.faultOutcomes(live, telemetry.fallbacksAt()),
+                        invariants);
             }
         } finally {
             v.phase("stopping");
             if (telemetry != null) {
                 telemetry.close();
             }
-            if (planner != null) {
-                try {
-                    planner.cancel().get(30, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    say("stopping the planner: %s", e);
-                }
-            }
-            for (NodeConnector c : connectors) {
-                c.close();
-            }
-            if (scheduler != null) {
-                scheduler.close(Duration.ofSeconds(30));
-            }
-            if (broker != null) {
-                broker.close();
+            parts.close();
+            if (parts.broker != null) {
+                parts.broker.close();
                 stopped.set(true);
                 try {
                     Runtime.getRuntime().removeShutdownHook(onInterrupt);
@@ -476,6 +520,122 @@ public final class Lab {
         }
     }
 
+    /** The pipeline's running parts, each restartable on its own (the chaos plan's faults). */
+    private final class Components {
+        private final Options o;
+        private final Scenario sc;
+        private final List<EdgeServer> servers;
+        private final Path state;
+        private final Path repoRoot;
+        private String bootstrap;
+        private String run;
+        private CityClock clock;
+        volatile BrokerProcess broker;
+        private volatile KafkaStreams scheduler;
+        private volatile JobClient planner;
+        /** One per server, by the server's index; a killed one stays until it is restarted. */
+        final List<NodeConnector> connectors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final List<Map<String, Integer>> retired = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        Components(Options o, Scenario sc, List<EdgeServer> servers, Path state, Path repoRoot) {
+            this.o = o;
+            this.sc = sc;
+            this.servers = servers;
+            this.state = state;
+            this.repoRoot = repoRoot;
+        }
+
+        void bind(String bootstrap, String run, CityClock clock) {
+            this.bootstrap = bootstrap;
+            this.run = run;
+            this.clock = clock;
+        }
+
+        void startScheduler() {
+            scheduler = scheduler(bootstrap, run, clock, state, servers, o.commitInterval());
+        }
+
+        void startConnector(int k) throws Exception {
+            NodeConnector c = new NodeConnector(connectorConfig(bootstrap, servers.get(k), clock), sc.models(),
+                    Runtimes::emulated);
+            if (k < connectors.size()) {
+                connectors.set(k, c);
+            } else {
+                connectors.add(c); // closed in close() even if it fails half-started
+            }
+            c.start();
+        }
+
+        /** Stops server {@code k}'s connector at once, as a crash would. */
+        void kill(int k) {
+            NodeConnector c = connectors.get(k);
+            retired.add(c.commandApplications());
+            c.kill();
+        }
+
+        void startPlanner(Path restore) throws Exception {
+            planner = planner(bootstrap, run, state.resolve("checkpoints"), restore);
+        }
+
+        /** Cancels the planner's job and starts it again from its latest completed checkpoint. */
+        void restartPlanner() throws Exception {
+            JobClient old = planner;
+            old.cancel().get(60, TimeUnit.SECONDS);
+            Optional<Path> latest = latestCheckpoint(state.resolve("checkpoints").resolve(old.getJobID().toString()));
+            if (latest.isEmpty()) {
+                throw new IllegalStateException("the planner has no completed checkpoint to restart from");
+            }
+            startPlanner(latest.get());
+            say("the planner restarted from %s", latest.get().getFileName());
+        }
+
+        /** Stops the scheduler and starts it again from its state directory and the topics. */
+        void restartScheduler() {
+            scheduler.close(Duration.ofSeconds(10));
+            startScheduler();
+        }
+
+        void restartBroker() throws Exception {
+            broker = broker.restart(Duration.ofSeconds(90));
+        }
+
+        /** Each connector's command applications, the killed ones' as they were at the kill. */
+        List<Map<String, Integer>> commandApplications() {
+            List<Map<String, Integer>> all = new ArrayList<>(retired);
+            connectors.forEach(c -> all.add(c.commandApplications()));
+            return all;
+        }
+
+        /** Stops the planner, the connectors and the scheduler (the broker is the caller's). */
+        void close() {
+            if (planner != null) {
+                try {
+                    planner.cancel().get(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    say("stopping the planner: %s", e);
+                }
+            }
+            for (NodeConnector c : connectors) {
+                c.close();
+            }
+            if (scheduler != null) {
+                scheduler.close(Duration.ofSeconds(30));
+            }
+        }
+    }
+
+    /** The newest {@code chk-N} directory under {@code dir} holding a completed checkpoint's metadata. */
+    private static Optional<Path> latestCheckpoint(Path dir) throws java.io.IOException {
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        try (java.util.stream.Stream<Path> children = Files.list(dir)) {
+            return children.filter(p -> p.getFileName().toString().matches("chk-\\d+"))
+                    .filter(p -> Files.exists(p.resolve("_metadata")))
+                    .max(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().substring(4))));
+        }
+    }
+
     /** The replay: produces the workload on time, reads every prompt's end and hops, injects the failures. */
     private final class Replay {
         private final Options o;
@@ -485,9 +645,7 @@ public final class Lab {
         private final CityClock clock;
         private final String run;
         private final LabView v;
-        private final List<NodeConnector> connectors;
-        private final Scenario sc;
-        private final String bootstrap;
+        private final Components parts;
         private final Map<String, Integer> serverIndex = new HashMap<>();
 
         private final long[] producedAt;
@@ -504,15 +662,21 @@ public final class Lab {
         private final long[] resultFinishedAt;
         private final Map<String, Integer> rejectedBy = new HashMap<>();
         private final Map<String, Integer> unansweredBy = new HashMap<>();
-        /** The failures as injected: {@code busiest} resolved to the server it was then. */
-        private final List<FailureEvent> failed = new ArrayList<>();
+        /** The faults as injected ({@code busiest} and {@code killed} resolved), with their city seconds. */
+        private final List<Fault> injected = new java.util.concurrent.CopyOnWriteArrayList<>();
+        /** Servers down: city second of the kill, by server index (for the testbed's failures). */
+        private final Map<Integer, Double> down = new java.util.concurrent.ConcurrentHashMap<>();
+        private final List<FailureEvent> failed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private volatile int lastKilled = -1;
+        private volatile Exception faultError;
+        private Instant start;
         private long completed;
         private long rejected;
         private long deadLetters;
         private double lastTerminal;
 
         Replay(Options o, Workload w, int n, List<EdgeServer> servers, CityClock clock, String run, LabView v,
-               List<NodeConnector> connectors, Scenario sc, String bootstrap) {
+               Components parts) {
             this.o = o;
             this.w = w;
             this.n = n;
@@ -520,9 +684,7 @@ public final class Lab {
             this.clock = clock;
             this.run = run;
             this.v = v;
-            this.connectors = connectors;
-            this.sc = sc;
-            this.bootstrap = bootstrap;
+            this.parts = parts;
             for (int s = 0; s < servers.size(); s++) {
                 serverIndex.put(servers.get(s).id(), s);
             }
@@ -560,10 +722,13 @@ public final class Lab {
             AvroCodec<PromptRejection> rejections = AvroCodec.of(PromptRejection.class);
             AvroCodec<PromptCompletion> completions = AvroCodec.of(PromptCompletion.class);
             AvroCodec<AttemptResult> results = AvroCodec.of(AttemptResult.class);
-            List<FailureEvent> failures = new ArrayList<>(o.failures());
-            failures.sort(Comparator.comparingDouble(FailureEvent::atSeconds));
-            List<double[]> restarts = new ArrayList<>(); // {city second, connector index}
-            Instant start = clock.instant();
+            List<Fault> plan = new ArrayList<>(o.faults());
+            java.util.concurrent.ExecutorService chaos = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "lab-chaos");
+                t.setDaemon(true);
+                return t;
+            });
+            start = clock.instant();
             v.cityStart(start.toEpochMilli());
             v.phase("replaying");
             long nextReport = System.nanoTime();
@@ -581,29 +746,10 @@ public final class Lab {
                     producedAt[next] = at.toEpochMilli();
                     next++;
                 }
-                while (!failures.isEmpty() && failures.get(0).atSeconds() <= cityNow) {
-                    FailureEvent f = failures.remove(0);
-                    int k = victim(f);
-                    failed.add(new FailureEvent(servers.get(k).id(), f.atSeconds(), f.downForSeconds()));
-                    say("%.0f city s: killing the connector of %s (%d prompts in flight)", cityNow, servers.get(k).id(),
-                            connectors.get(k).inFlight());
-                    connectors.get(k).kill();
-                    if (Double.isFinite(f.downForSeconds())) {
-                        restarts.add(new double[] {f.atSeconds() + f.downForSeconds(), k});
-                    }
-                }
-                for (java.util.Iterator<double[]> it = restarts.iterator(); it.hasNext(); ) {
-                    double[] r = it.next();
-                    if (r[0] <= cityNow) {
-                        it.remove();
-                        int k = (int) r[1];
-                        EdgeServer s = servers.get(k);
-                        NodeConnector c = new NodeConnector(connectorConfig(bootstrap, s, clock), sc.models(),
-                                Runtimes::emulated);
-                        connectors.set(k, c);
-                        c.start();
-                        say("%.0f city s: restarted the connector of %s", cityNow, s.id());
-                    }
+                // Faults are injected on their own thread: a restart takes seconds, the replay keeps its pace.
+                while (!plan.isEmpty() && plan.get(0).atSeconds() <= cityNow) {
+                    Fault f = plan.remove(0);
+                    chaos.execute(() -> inject(f));
                 }
                 long now = clock.millis();
                 for (ConsumerRecord<String, byte[]> r : ends.poll(Duration.ofMillis(20))) {
@@ -679,6 +825,13 @@ public final class Lab {
                     break;
                 }
             }
+            chaos.shutdown();
+            if (!chaos.awaitTermination(5, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("a fault's injection did not finish within 5 minutes");
+            }
+            if (faultError != null) {
+                throw new IllegalStateException("injecting a fault failed: " + faultError.getMessage(), faultError);
+            }
             // The last hops: results and completions already written but not yet read.
             long quiet = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
             while (System.nanoTime() < quiet) {
@@ -696,18 +849,116 @@ public final class Lab {
             }
         }
 
-        /** The failed server: by id, or the one with the most prompts in flight. */
-        private int victim(FailureEvent f) {
-            if (!f.node().equals(FailureEvent.BUSIEST)) {
-                return serverIndex.get(f.node());
+        /** On the chaos thread: one fault, recorded as injected; a failure stops the run after the replay. */
+        private void inject(Fault f) {
+            double at = f.atSeconds();
+            try {
+                switch (f.kind()) {
+                    case KILL_NODE -> {
+                        int k = f.target().equals(Fault.BUSIEST) ? busiest() : serverIndex.get(f.target());
+                        if (down.containsKey(k)) {
+                            say("%.0f city s: %s is down already", at, servers.get(k).id());
+                            return;
+                        }
+                        say("%.0f city s: killing the connector of %s (%d prompts in flight)", at, servers.get(k).id(),
+                                parts.connectors.get(k).inFlight());
+                        parts.kill(k);
+                        down.put(k, at);
+                        lastKilled = k;
+                        injected.add(new Fault(f.kind(), servers.get(k).id(), at));
+                    }
+                    case RESTART_NODE -> {
+                        int k = f.target().equals(Fault.KILLED) ? lastKilled : serverIndex.get(f.target());
+                        if (k < 0) {
+                            say("%.0f city s: %s: no server was killed before it", at, f.spec());
+                            return;
+                        }
+                        Double killedAt = down.remove(k);
+                        if (killedAt == null) {
+                            parts.kill(k); // a crash-restart of a running connector
+                        } else {
+                            failed.add(new FailureEvent(servers.get(k).id(), killedAt, Math.max(1e-3, at - killedAt)));
+                        }
+                        parts.startConnector(k);
+                        say("%.0f city s: restarted the connector of %s", at, servers.get(k).id());
+                        injected.add(new Fault(f.kind(), servers.get(k).id(), at));
+                    }
+                    case RESTART_SCHEDULER -> {
+                        say("%.0f city s: restarting the scheduler", at);
+                        parts.restartScheduler();
+                        injected.add(f);
+                    }
+                    case RESTART_PLANNER -> {
+                        say("%.0f city s: restarting the planner", at);
+                        parts.restartPlanner();
+                        injected.add(f);
+                    }
+                    case RESTART_BROKER -> {
+                        say("%.0f city s: restarting the Kafka broker", at);
+                        parts.restartBroker();
+                        say("the Kafka broker is back (pid %d)", parts.broker.pid());
+                        injected.add(f);
+                    }
+                }
+            } catch (Exception e) {
+                say("%s failed: %s", f.spec(), e);
+                if (faultError == null) {
+                    faultError = e;
+                }
             }
-            int best = 0;
-            for (int k = 1; k < connectors.size(); k++) {
-                if (connectors.get(k).inFlight() > connectors.get(best).inFlight()) {
+        }
+
+        /** The running server with the most prompts in flight. */
+        private int busiest() {
+            int best = -1;
+            for (int k = 0; k < parts.connectors.size(); k++) {
+                if (!down.containsKey(k) && (best < 0
+                        || parts.connectors.get(k).inFlight() > parts.connectors.get(best).inFlight())) {
                     best = k;
                 }
             }
-            return best;
+            return Math.max(0, best);
+        }
+
+        /** The servers the testbed fails to compare like with like: each kill, down until its restart if any. */
+        List<FailureEvent> testbedFailures() {
+            List<FailureEvent> all = new ArrayList<>(failed);
+            down.forEach((k, at) -> all.add(new FailureEvent(servers.get(k).id(), at, Double.POSITIVE_INFINITY)));
+            all.sort(Comparator.comparingDouble(FailureEvent::atSeconds));
+            return all;
+        }
+
+        /**
+         * How the run came through each fault: the recovery of its live latencies and the agents' fallbacks
+         * until the next fault.
+         *
+         * @param fallbacks epoch ms of every agent decision that fell back to the optimizer
+         */
+        List<FaultOutcome> faultOutcomes(RunResult live, long[] fallbacks) {
+            List<Fault> faults = new ArrayList<>(injected);
+            faults.sort(Comparator.comparingDouble(Fault::atSeconds));
+            List<FaultOutcome> out = new ArrayList<>();
+            for (int i = 0; i < faults.size(); i++) {
+                Fault f = faults.get(i);
+                double until = i + 1 < faults.size() ? faults.get(i + 1).atSeconds() : Double.POSITIVE_INFINITY;
+                long fell = 0;
+                for (long ms : fallbacks) {
+                    double city = (ms - start.toEpochMilli()) / 1000.0;
+                    if (city >= f.atSeconds() && city < until) {
+                        fell++;
+                    }
+                }
+                double seconds = Double.NaN;
+                boolean recovered = false;
+                if (f.atSeconds() + Recovery.SETTLED_TO <= live.lastArrival()) {
+                    Recovery r = Recovery.of(live.arrival(), live.latency(), f.atSeconds(), live.lastArrival())
+                            .orElseThrow();
+                    seconds = r.seconds();
+                    recovered = r.recovered();
+                }
+                out.add(new FaultOutcome(f.spec(), f.atSeconds(), seconds, recovered, fell));
+            }
+            return out;
         }
 
         Pipeline pipeline(long commitIntervalMs, double[] routingMs) {
@@ -747,7 +998,8 @@ public final class Lab {
                     rerouted++;
                 }
             }
-            double event = o.failures().isEmpty() ? Double.NaN : o.failures().get(0).atSeconds();
+            double event = injected.isEmpty() ? Double.NaN
+                    : injected.stream().mapToDouble(Fault::atSeconds).min().orElse(Double.NaN);
             return new RunResult(Policies.EDGEWEAVE, o.seed(), arrival, model, user, accessPoint, server, attempts,
                     isCompleted, latency, slowdown, slo, terminals, rerouted, lastTerminal,
                     n == 0 ? 0 : w.timeSeconds(n - 1), event, agentDecisions, guardRefusals);
@@ -810,6 +1062,7 @@ public final class Lab {
         private final AtomicBoolean running = new AtomicBoolean(true);
         final AtomicLong decisions = new AtomicLong();
         final AtomicLong refusals = new AtomicLong();
+        private final List<Long> fallbacks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         Telemetry(String bootstrap, LabView view) {
             this.consumer = consumer(bootstrap, List.of(Topics.NODE_STATE.name(), Topics.AGENT_DECISIONS.name()));
@@ -820,6 +1073,11 @@ public final class Lab {
 
         void start() {
             thread.start();
+        }
+
+        /** Epoch ms of every decision read so far that an agent's optimizer took over (a fallback). */
+        long[] fallbacksAt() {
+            return fallbacks.stream().mapToLong(Long::longValue).toArray();
         }
 
         private void loop() {
@@ -836,6 +1094,9 @@ public final class Lab {
                                 decisions.incrementAndGet();
                                 if (d.getGuardVerdict() != GuardVerdict.ACCEPTED) {
                                     refusals.incrementAndGet();
+                                }
+                                if (d.getFallbackReason() != null) {
+                                    fallbacks.add(d.getDecidedAt().toEpochMilli());
                                 }
                                 view.decision(d);
                             }
@@ -906,15 +1167,26 @@ public final class Lab {
                 ConnectorConfig.ENV_PREFIX).withOverrides(o), GpuCatalog.standard());
     }
 
-    private static JobClient planner(String bootstrap, String run) throws Exception {
+    /**
+     * The planner job on an embedded MiniCluster, checkpointing every wall second into {@code checkpoints} (kept
+     * when cancelled, for a restart), from {@code restore} when given.
+     */
+    private static JobClient planner(String bootstrap, String run, Path checkpoints, Path restore) throws Exception {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(1));
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        if (restore != null) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restore.toString());
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(1);
         PlannerSettings s = PlannerSettings.DEFAULTS;
         DataStream<CityEvent> events = env.fromSource(KafkaIO.source(bootstrap, run + "-planner",
                         PlannerMain.INPUTS.stream().map(t -> t.name()).toList(), OffsetsInitializer.latest(),
-                        new Properties()), PlannerJob.watermarks(s), "city events");
+                        new Properties()), PlannerJob.watermarks(s), "city events").uid("city-events");
         PlannerJob.build(events, KafkaIO.sink(bootstrap, new Properties()), s);
         return env.executeAsync("edgeweave lab planner");
     }

@@ -35,7 +35,7 @@ public final class LabReport {
         // The lab JVM's peak so far: it may have grown after the run measured it (the testbed's run, the stop).
         this.r = new Lab.Result(r.options(), r.scenarioName(), r.live(), r.testbed(), r.classOfModel(), r.pipeline(),
                 new Lab.Memory(Math.max(r.memory().labJvmPeakBytes(), ProcessMemory.selfPeakResidentBytes()),
-                        r.memory().brokerPeakBytes()), r.wallSeconds());
+                        r.memory().brokerPeakBytes()), r.wallSeconds(), r.faults(), r.invariants());
         this.live = Summaries.of("edgeweave", List.of(r.live()), r.classOfModel());
         this.testbed = Summaries.of("edgeweave", List.of(r.testbed()), r.classOfModel());
     }
@@ -76,6 +76,8 @@ public final class LabReport {
             lab.put("trace", o.trace().map(Path::toString).orElse(null));
             lab.putArray("fail").addAll(o.failures().stream()
                     .map(f -> new com.fasterxml.jackson.databind.node.TextNode(spec(f))).toList());
+            lab.putArray("chaos").addAll(o.chaos().stream()
+                    .map(f -> new com.fasterxml.jackson.databind.node.TextNode(f.spec())).toList());
             ObjectNode pipeline = root.putObject("pipeline").put("produced", p.produced())
                     .put("completed", p.completed()).put("rejected", p.rejected()).put("deadLettered", p.deadLettered())
                     .put("lost", p.lost());
@@ -94,6 +96,21 @@ public final class LabReport {
             SummaryJson.putDouble(memory, "broker", mib(r.memory().brokerPeakBytes()));
             SummaryJson.putDouble(memory, "total", mib(r.memory().totalBytes()));
             SummaryJson.putDouble(root, "testbedMeanLatencyS", testbed.meanLatencyS());
+            var faults = root.putArray("faults");
+            for (Lab.FaultOutcome f : r.faults()) {
+                ObjectNode o1 = faults.addObject().put("fault", f.fault());
+                SummaryJson.putDouble(o1, "at", f.atSeconds());
+                SummaryJson.putDouble(o1, "recoverySeconds", f.recoverySeconds());
+                o1.put("recovered", f.recovered()).put("agentFallbacks", f.agentFallbacks());
+            }
+            Invariants i = r.invariants();
+            ObjectNode inv = root.putObject("invariants").put("holds", i.holds()).put("prompts", i.prompts())
+                    .put("accepted", i.accepted()).put("deadLettered", i.deadLettered())
+                    .put("withoutTerminal", i.withoutTerminal()).put("withSeveralTerminals", i.withSeveralTerminals())
+                    .put("terminalsWithoutPrompt", i.terminalsWithoutPrompt()).put("acceptedTwice", i.acceptedTwice())
+                    .put("commandsAppliedTwice", i.commandsAppliedTwice());
+            inv.putArray("examples").addAll(i.examples().stream()
+                    .map(com.fasterxml.jackson.databind.node.TextNode::new).toList());
         });
         Files.writeString(dir.resolve(REPORT), markdown(gitCommit), StandardCharsets.UTF_8);
     }
@@ -121,7 +138,8 @@ public final class LabReport {
         line(b, "`./edgeweave lab --scenario %s --duration %d --speedup %s --seed %d --load %s%s%s`, commit `%s`, "
                         + "%.0f s wall in all.", r.scenarioName(), o.durationSeconds(), trim(o.speedup()), o.seed(),
                 trim(o.load()), o.trace().map(t -> " --trace " + t).orElse(""),
-                String.join("", o.failures().stream().map(f -> " --fail " + spec(f)).toList()), gitCommit,
+                String.join("", o.failures().stream().map(f -> " --fail " + spec(f)).toList())
+                        + (o.chaos().isEmpty() ? "" : " --chaos PLAN"), gitCommit,
                 r.wallSeconds());
         line(b, "");
         line(b, "The whole pipeline ran on this machine: a Kafka broker process, the scheduler (Kafka Streams, "
@@ -184,6 +202,29 @@ public final class LabReport {
         line(b, "- peak resident memory: lab JVM %s MiB, broker %s MiB, **total %s MiB**",
                 fmt(mib(r.memory().labJvmPeakBytes()), "%.0f"), fmt(mib(r.memory().brokerPeakBytes()), "%.0f"),
                 fmt(mib(r.memory().totalBytes()), "%.0f"));
+        Invariants i = r.invariants();
+        line(b, "- **invariants %s**, from the topics: %d prompt records (warm-up included), %d accepted, %d "
+                        + "dead-lettered; %d accepted without a terminal record, %d with several, %d terminal records "
+                        + "without a prompt, %d accepted twice, %d commands applied twice%s", i.holds() ? "hold" : "broken",
+                i.prompts(), i.accepted(), i.deadLettered(), i.withoutTerminal(), i.withSeveralTerminals(),
+                i.terminalsWithoutPrompt(), i.acceptedTwice(), i.commandsAppliedTwice(),
+                i.examples().isEmpty() ? "" : " (" + String.join("; ", i.examples()) + ")");
+        if (!r.faults().isEmpty()) {
+            line(b, "");
+            line(b, "## Faults");
+            line(b, "");
+            line(b, "Recovery: from the fault until the 30-s rolling mean latency is within 20 %% of its settled level "
+                    + "(city s 180–360 after the fault) and stays there 30 s (DESIGN \"Evaluation\"); - when the run "
+                    + "ends before the settled level is measured. The testbed ran the same server failures; the other "
+                    + "faults have no counterpart there.");
+            line(b, "");
+            line(b, "| fault | city s | recovery, s | recovered | agent fallbacks |");
+            line(b, "|---|---:|---:|---|---:|");
+            for (Lab.FaultOutcome f : r.faults()) {
+                line(b, "| `%s` | %.0f | %s | %s | %d |", f.fault(), f.atSeconds(), fmt(f.recoverySeconds(), "%.0f"),
+                        Double.isFinite(f.recoverySeconds()) ? (f.recovered() ? "yes" : "no") : "-", f.agentFallbacks());
+            }
+        }
         return b.toString();
     }
 

@@ -52,7 +52,7 @@ class LabBadInputTest {
     }
 
     private static Lab.Options options(String scenario, Optional<Path> trace, List<FailureEvent> failures) {
-        return new Lab.Options(scenario, 10, 10, 1, 1.0, trace, failures, Duration.ofMillis(50), 0,
+        return new Lab.Options(scenario, 10, 10, 1, 1.0, trace, failures, List.of(), Duration.ofMillis(50), 0,
                 Duration.ofSeconds(10));
     }
 
@@ -93,8 +93,8 @@ class LabBadInputTest {
     @Test
     void aFailureAfterTheReplayedSpanIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Lab.Options("bristol-7",
-                10, 10, 1, 1.0, Optional.empty(), List.of(FailureEvent.parse("edge-1@500")), Duration.ofMillis(50), 0,
-                Duration.ofSeconds(10)));
+                10, 10, 1, 1.0, Optional.empty(), List.of(FailureEvent.parse("edge-1@500")), List.of(),
+                Duration.ofMillis(50), 0, Duration.ofSeconds(10)));
         assertTrue(e.getMessage().contains("100"), e.getMessage());
     }
 

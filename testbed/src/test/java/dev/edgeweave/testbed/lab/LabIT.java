@@ -29,8 +29,8 @@ class LabIT {
     void aThirtySecondLabLosesNoPrompt(@TempDir Path out) throws Exception {
         Lab lab = new Lab(System.err);
         Lab.Result r = lab.run(new Lab.Options("bristol-7", 30, 10, 1, 1.0, Optional.empty(), List.of(),
-                Duration.ofMillis(50), 5, Duration.ofSeconds(90)), new Lab.Where(Optional.empty(), OptionalInt.of(0),
-                repoRoot()));
+                List.of(), Duration.ofMillis(50), 5, Duration.ofSeconds(90)),
+                new Lab.Where(Optional.empty(), OptionalInt.of(0), repoRoot()));
         Lab.Pipeline p = r.pipeline();
         assertTrue(p.produced() > 1000, p.produced() + " prompts produced");
         assertEquals(0, p.lost(), "every prompt ended exactly once: " + p);
@@ -40,6 +40,8 @@ class LabIT {
         assertTrue(p.schedulingOverheadP99Ms() > 0, "prompts reached their servers: " + p);
         assertTrue(p.dispatchHopSeconds() > 0 && p.answerHopSeconds() > 0, "both hops measured: " + p);
         assertTrue(r.memory().brokerPeakBytes() > 0, "the broker ran as a process of its own: " + r.memory());
+        assertTrue(r.invariants().holds(), r.invariants().toString());
+        assertTrue(r.invariants().accepted() >= p.produced(), "warm-up prompts are checked too: " + r.invariants());
 
         LabReport report = new LabReport(r);
         assertTrue(report.live().normalizedJainSlowdown() > 0 && report.live().normalizedJainSlowdown() <= 1,
