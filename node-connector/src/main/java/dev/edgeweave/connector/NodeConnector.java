@@ -121,7 +121,12 @@ public final class NodeConnector implements AutoCloseable {
     private final AtomicBoolean killed = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicInteger inFlightCount = new AtomicInteger();
-    private final AtomicLong sequence = new AtomicLong();
+    /**
+     * The sequence of its states, from the wall clock in microseconds at start: a reader keeps the highest, so a
+     * restarted connector's states must supersede the last one's at once (counting from 1 again, they would be
+     * ignored for as long as the previous process ran). No connector writes a million states a second.
+     */
+    private final AtomicLong sequence = new AtomicLong(TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis()));
     private final CountDownLatch pollersDone = new CountDownLatch(2);
     private volatile boolean healthy;
     private volatile String healthText = "starting";

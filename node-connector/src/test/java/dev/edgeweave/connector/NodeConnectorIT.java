@@ -311,8 +311,31 @@ class NodeConnectorIT {
                     .filter(answeredByFirst::contains).count();
             LOG.info("{} prompts at or after the commit point had results before the kill", answeredBeyond);
 
+            // The killed connector's last state: the restarted one's must supersede it at once (a reader keeps the
+            // highest sequence, so a restart counting from 1 again would be ignored for as long as the first ran).
+            long lastSequenceOfFirst = Long.MIN_VALUE;
+            for (int empty = 0; empty < 2; ) {
+                List<ConsumerRecord<String, byte[]>> got = reader.poll(Topics.NODE_STATE.name());
+                empty = got.isEmpty() ? empty + 1 : 0;
+                for (ConsumerRecord<String, byte[]> r : got) {
+                    if (nodeId.equals(r.key())) {
+                        lastSequenceOfFirst = Math.max(lastSequenceOfFirst,
+                                AvroCodec.of(NodeState.class).decode(r.value()).getSequence());
+                    }
+                }
+            }
+            long lastOfFirst = lastSequenceOfFirst;
             second = connector(config);
             second.start();
+            List<Long> sequencesOfSecond = new ArrayList<>();
+            await("a state from the restarted connector", Duration.ofSeconds(30), () -> {
+                reader.poll(Topics.NODE_STATE.name()).stream().filter(r -> nodeId.equals(r.key()))
+                        .forEach(r -> sequencesOfSecond.add(AvroCodec.of(NodeState.class).decode(r.value())
+                                .getSequence()));
+                return !sequencesOfSecond.isEmpty();
+            });
+            assertTrue(sequencesOfSecond.stream().allMatch(q -> q > lastOfFirst), "the restarted connector's "
+                    + "states " + sequencesOfSecond + " supersede the killed one's last, " + lastOfFirst);
             Set<String> answeredBySecond = new HashSet<>();
             Map<String, Integer> terminal = new HashMap<>();
             await("a terminal record for every prompt", Duration.ofSeconds(90), () -> {

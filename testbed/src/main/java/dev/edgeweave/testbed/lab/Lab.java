@@ -277,8 +277,16 @@ public final class Lab {
         while (n < w.size() && w.timeSeconds(n) < o.citySpanSeconds()) {
             n++;
         }
-        say("%s: %d servers; %d prompts in the first %.0f city seconds (%d wall s at speed-up %.0f), seed %d, load %.2f",
-                sc.name(), servers.size(), n, o.citySpanSeconds(), o.durationSeconds(), o.speedup(), o.seed(), o.load());
+        for (Fault f : o.faults()) {
+            if (n == 0 || f.atSeconds() > w.timeSeconds(n - 1)) {
+                throw new IllegalArgumentException(f.spec() + ": the workload's last prompt arrives at "
+                        + (n == 0 ? 0 : Math.round(w.timeSeconds(n - 1))) + " city s; inject faults before it");
+            }
+        }
+        say("%s: %d servers; %d prompts in the first %.0f city seconds (%d wall s at speed-up %.0f), seed %d, load %.2f%s",
+                sc.name(), servers.size(), n, o.citySpanSeconds(), o.durationSeconds(), o.speedup(), o.seed(), o.load(),
+                n == w.size() ? String.format(Locale.ROOT, " (the whole workload: its last prompt arrives at %.0f city s)",
+                        w.timeSeconds(n - 1)) : "");
         LabView v = new LabView(sc.name(), o.speedup(), n, Math.max(10, Math.ceil(o.citySpanSeconds() / 120)));
         view = v;
 
@@ -344,7 +352,8 @@ public final class Lab {
                         invariants.withSeveralTerminals(), invariants.terminalsWithoutPrompt(),
                         invariants.acceptedTwice(), invariants.commandsAppliedTwice(), invariants.examples());
                 v.phase("comparing with the testbed");
-                Pipeline pipeline = replay.pipeline(o.commitInterval().toMillis(), routingMs(bootstrap, replay));
+                Pipeline pipeline = replay.pipeline(o.commitInterval().toMillis(), routingMs(bootstrap, replay),
+                        invariants);
                 RunResult live = replay.result(telemetry.decisions.get(), telemetry.refusals.get());
                 say("the testbed on the same span, seed and load, with the measured hops (%.3f s to a server, %.3f s "
                         + "back)", pipeline.dispatchHopSeconds(), pipeline.answerHopSeconds());
@@ -589,9 +598,14 @@ public final class Lab {
             say("the planner restarted from %s", latest.get().getFileName());
         }
 
-        /** Stops the scheduler and starts it again from its state directory and the topics. */
+        /**
+         * Stops the scheduler and starts it again from its state directory and the topics. It leaves its group as
+         * the scheduler's own SIGTERM does: Kafka Streams stays a member otherwise, and the new instance would
+         * wait out the session timeout (45 s) for its partitions.
+         */
         void restartScheduler() {
-            scheduler.close(Duration.ofSeconds(10));
+            scheduler.close(org.apache.kafka.streams.CloseOptions.timeout(Duration.ofSeconds(10))
+                    .withGroupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
             startScheduler();
         }
 
@@ -704,6 +718,20 @@ public final class Lab {
             resultFinishedAt = new long[n];
         }
 
+        /** The highest offset read per partition: a rebalance (a broker restart) may deliver records again. */
+        private final Map<org.apache.kafka.common.TopicPartition, Long> readUpTo = new HashMap<>();
+
+        /** Whether this is the first delivery of {@code r} to the lab's reader. */
+        private boolean firstDelivery(ConsumerRecord<String, byte[]> r) {
+            var tp = new org.apache.kafka.common.TopicPartition(r.topic(), r.partition());
+            Long last = readUpTo.get(tp);
+            if (last != null && r.offset() <= last) {
+                return false;
+            }
+            readUpTo.put(tp, r.offset());
+            return true;
+        }
+
         /** The prompt index of a record key of this run, or -1. */
         private int indexOf(String key) {
             if (key == null || !key.startsWith(run + "-")) {
@@ -754,7 +782,7 @@ public final class Lab {
                 long now = clock.millis();
                 for (ConsumerRecord<String, byte[]> r : ends.poll(Duration.ofMillis(20))) {
                     int i = indexOf(r.key());
-                    if (i < 0) {
+                    if (i < 0 || !firstDelivery(r)) {
                         continue;
                     }
                     String topic = r.topic();
@@ -836,6 +864,9 @@ public final class Lab {
             long quiet = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
             while (System.nanoTime() < quiet) {
                 for (ConsumerRecord<String, byte[]> r : ends.poll(Duration.ofMillis(100))) {
+                    if (!firstDelivery(r)) {
+                        continue;
+                    }
                     int i = indexOf(r.key());
                     if (i >= 0 && r.topic().equals(Topics.NODE_RESULTS.name())) {
                         AttemptResult a = results.decode(r.value());
@@ -961,13 +992,12 @@ public final class Lab {
             return out;
         }
 
-        Pipeline pipeline(long commitIntervalMs, double[] routingMs) {
-            long lost = 0;
-            for (int i = 0; i < n; i++) {
-                if (!deadLettered[i] && terminals[i] != 1) {
-                    lost++;
-                }
-            }
+        /**
+         * The pipeline's figures; {@code lost} from the topics read whole after the run (the invariants), each
+         * accepted prompt of the run without exactly one terminal record.
+         */
+        Pipeline pipeline(long commitIntervalMs, double[] routingMs, Invariants invariants) {
+            long lost = invariants.withoutTerminal() + invariants.withSeveralTerminals();
             double[] dispatch = sortedFinite(dispatchHop);
             double[] overheadMs = Arrays.stream(dispatch).map(s -> s * 1000 / o.speedup()).toArray();
             return new Pipeline(n, completed, rejected, deadLetters, lost, quantile(overheadMs, 99),

@@ -213,7 +213,7 @@ public final class LabReport {
             line(b, "");
             line(b, "## Faults");
             line(b, "");
-            line(b, "Recovery: from the fault until the 30-s rolling mean latency is within 20 %% of its settled level "
+            line(b, "Recovery: from the fault until the 30-s rolling mean latency is within 20 % of its settled level "
                     + "(city s 180–360 after the fault) and stays there 30 s (DESIGN \"Evaluation\"); - when the run "
                     + "ends before the settled level is measured. The testbed ran the same server failures; the other "
                     + "faults have no counterpart there.");

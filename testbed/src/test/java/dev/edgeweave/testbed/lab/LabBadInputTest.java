@@ -99,6 +99,28 @@ class LabBadInputTest {
     }
 
     @Test
+    void aFaultAfterTheWorkloadsLastPromptIsRefusedBeforeAnythingStarts() throws Exception {
+        fakeBroker("exit 0\n");
+        Lab.Options o = new Lab.Options("bristol-7", 300, 10, 1, 1.0, Optional.empty(), List.of(),
+                List.of(Fault.parse("restart-broker@2500")), Duration.ofMillis(50), 0, Duration.ofSeconds(10));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Lab(log).run(o, where(OptionalInt.empty())));
+        assertTrue(e.getMessage().contains("restart-broker@2500") && e.getMessage().contains("last prompt"),
+                e.getMessage());
+        assertFalse(brokerCalled());
+    }
+
+    @Test
+    void aBrokerRestartNeedsTheLabsOwnBroker() throws Exception {
+        fakeBroker("exit 0\n");
+        Lab.Options o = new Lab.Options("bristol-7", 30, 10, 1, 1.0, Optional.empty(), List.of(),
+                List.of(Fault.parse("restart-broker@100")), Duration.ofMillis(50), 0, Duration.ofSeconds(10));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Lab(log).run(o,
+                new Lab.Where(Optional.of("127.0.0.1:9"), OptionalInt.empty(), root)));
+        assertTrue(e.getMessage().contains("--bootstrap"), e.getMessage());
+    }
+
+    @Test
     void aBusyDashboardPortIsNamedAndNothingStarts() throws Exception {
         fakeBroker("exit 0\n");
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
