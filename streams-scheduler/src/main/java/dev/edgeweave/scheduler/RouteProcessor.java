@@ -185,6 +185,16 @@ final class RouteProcessor implements Processor<byte[], byte[], Object, Object> 
             return;
         }
         Dispatcher.Choice c = choice.get();
+        double admitUpTo = settings.admissionFactor() * prompt.getSloSeconds();
+        if (attempt == 1 && settings.admissionFactor() > 0 && c.predicted().totalS() > admitUpTo) {
+            // Admission control: under overload, refuse now rather than queue a prompt that cannot be served
+            // in time; the queues stay bounded and the user learns at once.
+            ledger.delete(prompt.getPromptId());
+            reject(prompt, modelClass, ReasonCode.OVERLOADED, String.format(java.util.Locale.ROOT,
+                    "the best server, %s, is predicted to answer in %.1f s, over %.0f x the SLO of %.1f s", c.nodeId(),
+                    c.predicted().totalS(), settings.admissionFactor(), prompt.getSloSeconds()), 0, now);
+            return;
+        }
         double allowed = settings.attemptTimeoutFactor() * Math.max(prompt.getSloSeconds(), c.predicted().totalS());
         Instant attemptDeadline = now.plusMillis(Math.round(allowed * 1000));
         dev.edgeweave.v1.LatencyBreakdown predicted = toAvro(c.predicted());

@@ -57,6 +57,7 @@ public record SchedulerConfig(String bootstrap, String applicationId, Duration c
     public static final String NODES = "scheduler.nodes";
     public static final String CITY_SPEEDUP = "scheduler.city.speedup";
     public static final String CITY_START = "scheduler.city.start";
+    public static final String ADMISSION_FACTOR = "scheduler.admission.factor";
     public static final String HTTP_PORT = "scheduler.http.port";
     public static final String STATE_DIR = "scheduler.state.dir";
     public static final String TOPIC_REPLICATION = "scheduler.topic.replication";
@@ -76,6 +77,9 @@ public record SchedulerConfig(String bootstrap, String applicationId, Duration c
                     + "(3 missed 1-second heartbeats); its attempts are routed again"),
             new SettingKey(ATTEMPT_TIMEOUT_FACTOR, "3", "an attempt still without a result after this many times "
                     + "max(SLO, predicted latency) is given up and routed again"),
+            new SettingKey(ADMISSION_FACTOR, "4", "admission control: a new prompt whose chosen server's predicted "
+                    + "latency is over this many times its SLO is rejected OVERLOADED rather than queued, so queues "
+                    + "stay bounded under overload. 0: admit everything"),
             new SettingKey(DUPLICATE_RETENTION, "24h", "city time: how long accepted prompt ids are remembered to refuse "
                     + "duplicates"),
             new SettingKey(SCAN_INTERVAL, "1s", "city time: how often the ledger is scanned for stale servers and overdue "
@@ -137,6 +141,11 @@ public record SchedulerConfig(String bootstrap, String applicationId, Duration c
         int maxAttempts = s.integer(MAX_ATTEMPTS, 1, 100);
         Duration heartbeatTimeout = s.positiveDuration(HEARTBEAT_TIMEOUT);
         double factor = s.decimal(ATTEMPT_TIMEOUT_FACTOR, 1.0, 1000.0);
+        double admission = s.decimal(ADMISSION_FACTOR, 0.0, 1000.0);
+        if (admission > 0 && admission < 1) {
+            throw s.invalid(ADMISSION_FACTOR, "is between 0 and 1: it would refuse prompts predicted within their SLO; "
+                    + "use 0 (off) or a factor >= 1");
+        }
         Duration retention = s.positiveDuration(DUPLICATE_RETENTION);
         Duration scan = s.positiveDuration(SCAN_INTERVAL);
         Set<String> nodes = new LinkedHashSet<>();
@@ -159,7 +168,8 @@ public record SchedulerConfig(String bootstrap, String applicationId, Duration c
         if (wallScan.compareTo(MIN_SCAN_PERIOD) < 0) {
             wallScan = MIN_SCAN_PERIOD;
         }
-        SchedulerSettings scheduler = new SchedulerSettings(maxAttempts, heartbeatTimeout, factor, retention, wallScan);
+        SchedulerSettings scheduler = new SchedulerSettings(maxAttempts, heartbeatTimeout, factor, admission, retention,
+                wallScan);
         return new SchedulerConfig(bootstrap, applicationId, commitInterval, scheduler, scan, nodes, speedup,
                 cityStart, httpPort, stateDir, replication, shutdownTimeout);
     }

@@ -12,14 +12,17 @@ import java.util.Objects;
  * @param attemptTimeoutFactor an attempt still without a result after this many times
  *                             {@code max(SLO, predicted latency)} is given up and the prompt routed again; it
  *                             catches a server that is up but has lost the prompt
+ * @param admissionFactor      admission control: a new prompt whose chosen server's predicted latency is over this
+ *                             many times its SLO is rejected {@code OVERLOADED} instead of queued, so that
+ *                             queues stay bounded under overload (4; 0 admits everything)
  * @param duplicateRetention   how long accepted prompt ids are remembered to refuse duplicates (24 h)
  * @param punctuateEvery       how often the ledger is scanned for stale servers and overdue attempts, in wall
  *                             time (the app passes its city-time scan interval divided by the speed-up)
  */
 public record SchedulerSettings(int maxAttempts, Duration heartbeatTimeout, double attemptTimeoutFactor,
-                                Duration duplicateRetention, Duration punctuateEvery) {
+                                double admissionFactor, Duration duplicateRetention, Duration punctuateEvery) {
 
-    public static final SchedulerSettings DEFAULTS = new SchedulerSettings(3, Duration.ofSeconds(3), 3.0,
+    public static final SchedulerSettings DEFAULTS = new SchedulerSettings(3, Duration.ofSeconds(3), 3.0, 4.0,
             Duration.ofHours(24), Duration.ofSeconds(1));
 
     public SchedulerSettings {
@@ -31,6 +34,10 @@ public record SchedulerSettings(int maxAttempts, Duration heartbeatTimeout, doub
         }
         if (!(attemptTimeoutFactor >= 1) || Double.isInfinite(attemptTimeoutFactor)) {
             throw new IllegalArgumentException("attemptTimeoutFactor must be finite and >= 1, was " + attemptTimeoutFactor);
+        }
+        if (!(admissionFactor == 0 || admissionFactor >= 1) || Double.isInfinite(admissionFactor)) {
+            throw new IllegalArgumentException("admissionFactor must be 0 (off) or finite and >= 1, was "
+                    + admissionFactor);
         }
         if (heartbeatTimeout.isNegative() || heartbeatTimeout.isZero() || punctuateEvery.isNegative()
                 || punctuateEvery.isZero() || duplicateRetention.isNegative() || duplicateRetention.isZero()) {

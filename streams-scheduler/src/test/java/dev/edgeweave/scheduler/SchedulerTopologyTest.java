@@ -101,6 +101,28 @@ class SchedulerTopologyTest {
     }
 
     @Test
+    void admissionControlRejectsAPromptPredictedFarOverItsSloAndAdmitsTheRest() {
+        try (SchedulerFixture f = SchedulerFixture.twoServersHoldingChat()) {
+            f.send(prompt("p-ok").build());
+            double predicted = f.routedTo("edge-1").get(0).getPredicted().getTotalSeconds();
+            // An SLO so short that the best server's prediction is over 4 times it: refused at admission.
+            double slo = predicted / (SchedulerSettings.DEFAULTS.admissionFactor() * 1.5);
+            f.send(prompt("p-late").setSloSeconds(slo).build());
+            List<PromptRejection> rejected = f.rejections();
+            assertEquals(1, rejected.size());
+            assertEquals("p-late", rejected.get(0).getPromptId());
+            assertEquals(ReasonCode.OVERLOADED, rejected.get(0).getReason());
+            assertEquals(0, rejected.get(0).getAttempts());
+            assertTrue(rejected.get(0).getReasonText().contains("SLO"), rejected.get(0).getReasonText());
+            assertEquals(List.of(), f.routedTo("edge-1").stream().filter(r -> r.getPrompt().getPromptId()
+                    .equals("p-late")).toList(), "not queued");
+            // Within 4 times its SLO, a prompt is admitted even when predicted over it.
+            f.send(prompt("p-tight").setSloSeconds(predicted / 2).build());
+            assertEquals(0, f.rejections().size());
+        }
+    }
+
+    @Test
     void aDuplicateIdIsDeadLetteredAndTheFirstStands() {
         try (SchedulerFixture f = SchedulerFixture.twoServersHoldingChat()) {
             f.send(prompt("p-1").build());
