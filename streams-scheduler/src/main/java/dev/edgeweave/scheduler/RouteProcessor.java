@@ -185,8 +185,8 @@ final class RouteProcessor implements Processor<byte[], byte[], Object, Object> 
             return;
         }
         Dispatcher.Choice c = choice.get();
-        double admitUpTo = settings.admissionFactor() * prompt.getSloSeconds();
-        if (attempt == 1 && settings.admissionFactor() > 0 && c.predicted().totalS() > admitUpTo) {
+        if (attempt == 1 && !dev.edgeweave.core.routing.Admission.admits(c.predicted().totalS(),
+                prompt.getSloSeconds(), settings.admissionFactor())) {
             // Admission control: under overload, refuse now rather than queue a prompt that cannot be served
             // in time; the queues stay bounded and the user learns at once.
             ledger.delete(prompt.getPromptId());

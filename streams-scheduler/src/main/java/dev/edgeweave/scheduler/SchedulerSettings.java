@@ -22,7 +22,8 @@ import java.util.Objects;
 public record SchedulerSettings(int maxAttempts, Duration heartbeatTimeout, double attemptTimeoutFactor,
                                 double admissionFactor, Duration duplicateRetention, Duration punctuateEvery) {
 
-    public static final SchedulerSettings DEFAULTS = new SchedulerSettings(3, Duration.ofSeconds(3), 3.0, 4.0,
+    public static final SchedulerSettings DEFAULTS = new SchedulerSettings(3, Duration.ofSeconds(3), 3.0,
+            dev.edgeweave.core.routing.Admission.DEFAULT_FACTOR,
             Duration.ofHours(24), Duration.ofSeconds(1));
 
     public SchedulerSettings {

@@ -35,6 +35,8 @@ import dev.edgeweave.core.placement.OnDemandLoading;
 import dev.edgeweave.core.placement.OnNodePacker;
 import dev.edgeweave.core.placement.Placement;
 import dev.edgeweave.core.placement.PlacementPlanner;
+import dev.edgeweave.core.routing.Admission;
+import dev.edgeweave.core.routing.EdgeweaveRouter;
 import dev.edgeweave.core.routing.RouteRequest;
 import dev.edgeweave.core.routing.Router;
 import dev.edgeweave.core.routing.RoutingWeights;
@@ -139,6 +141,9 @@ public final class Simulation {
 
     private final EngineView view;
 
+    /** Admission control as the live scheduler's ({@link #withAdmission}); 0: every prompt is admitted. */
+    private double admissionFactor;
+
     /** The live pipeline's own hops, city seconds: prompt to server, and answer to user (see {@link #withHops}). */
     private double dispatchHopSeconds;
     private double answerHopSeconds;
@@ -219,6 +224,18 @@ public final class Simulation {
         }
         this.dispatchHopSeconds = dispatchSeconds;
         this.answerHopSeconds = answerSeconds;
+        return this;
+    }
+
+    /**
+     * Refuses a new prompt whose chosen server's predicted latency is over {@code factor} times its SLO, as the
+     * live scheduler does ({@link Admission}): for comparing a run with the lab. 0 (the default) admits all.
+     */
+    public Simulation withAdmission(double factor) {
+        if (!(factor == 0 || factor >= 1) || Double.isInfinite(factor)) {
+            throw new IllegalArgumentException("the admission factor must be 0 or finite and >= 1, was " + factor);
+        }
+        this.admissionFactor = factor;
         return this;
     }
 
@@ -328,6 +345,11 @@ public final class Simulation {
         view.build(i, m, arrivals.accessPoint(i));
         int c = view.size() == 0 ? -1 : router.choose(requests[i], view);
         if (c < 0) {
+            reject(i);
+            return;
+        }
+        if (attempts[i] == 1 && admissionFactor > 0 && !Admission.admits(EdgeweaveRouter.predict(requests[i], view, c)
+                .totalS(), requests[i].sloSeconds(), admissionFactor)) {
             reject(i);
             return;
         }

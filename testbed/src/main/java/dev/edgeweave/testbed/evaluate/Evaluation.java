@@ -91,14 +91,14 @@ public final class Evaluation {
     }
 
     /**
-     * One policy over the first {@code prompts} prompts of a workload, with the live pipeline's hops added (the
-     * lab's comparison run: {@link Simulation#withHops}).
+     * One policy over the first {@code prompts} prompts of a workload, with the live pipeline's hops added and its
+     * admission control (the lab's comparison run: {@link Simulation#withHops}, {@link Simulation#withAdmission}).
      */
     public RunResult runSpan(Workload w, int prompts, PolicySpec policy, long seed,
                              List<dev.edgeweave.testbed.engine.FailureEvent> failures, double dispatchHopSeconds,
-                             double answerHopSeconds) {
+                             double answerHopSeconds, double admissionFactor) {
         return new Simulation(setup, new WorkloadArrivals(w, prompts), policy, seed, failures, Double.NaN, brains)
-                .withHops(dispatchHopSeconds, answerHopSeconds).run();
+                .withHops(dispatchHopSeconds, answerHopSeconds).withAdmission(admissionFactor).run();
     }
 
     /**

@@ -19,6 +19,7 @@ import dev.edgeweave.scheduler.CityState;
 import dev.edgeweave.scheduler.SchedulerApp;
 import dev.edgeweave.scheduler.SchedulerConfig;
 import dev.edgeweave.scheduler.SchedulerCounters;
+import dev.edgeweave.scheduler.SchedulerSettings;
 import dev.edgeweave.scheduler.SchedulerTopology;
 import dev.edgeweave.schemas.avro.AvroCodec;
 import dev.edgeweave.schemas.topic.TopicAdmin;
@@ -356,10 +357,12 @@ public final class Lab {
                         invariants);
                 RunResult live = replay.result(telemetry.decisions.get(), telemetry.refusals.get());
                 say("the testbed on the same span, seed and load, with the measured hops (%.3f s to a server, %.3f s "
-                        + "back)", pipeline.dispatchHopSeconds(), pipeline.answerHopSeconds());
+                        + "back) and the scheduler's admission control", pipeline.dispatchHopSeconds(),
+                        pipeline.answerHopSeconds());
                 // The same servers fail in the testbed: 'busiest' as it was resolved in the lab.
                 RunResult testbed = evaluation.runSpan(w, n, Policies.parse(Policies.EDGEWEAVE).get(0), o.seed(),
-                        replay.testbedFailures(), finiteOr0(pipeline.dispatchHopSeconds()), finiteOr0(pipeline.answerHopSeconds()));
+                        replay.testbedFailures(), finiteOr0(pipeline.dispatchHopSeconds()),
+                        finiteOr0(pipeline.answerHopSeconds()), SchedulerSettings.DEFAULTS.admissionFactor());
                 Memory memory = new Memory(ProcessMemory.selfPeakResidentBytes(),
                         parts.broker == null ? -1 : parts.broker.peakResidentBytes());
                 v.phase("done");

@@ -151,8 +151,8 @@ public final class LabReport {
         line(b, "");
         line(b, "## Live and testbed");
         line(b, "");
-        line(b, "The testbed ran the same prompts (span, seed and load) through the same `core` routing, agents and "
-                + "emulator, adding the lab's measured median hops: %s city s from produce to a server, %s city s from "
+        line(b, "The testbed ran the same prompts (span, seed and load) through the same `core` routing, admission "
+                + "control, agents and emulator, adding the lab's measured median hops: %s city s from produce to a server, %s city s from "
                 + "a server's answer to the user (both include the exactly-once commit, × the speed-up).",
                 fmt(p.dispatchHopSeconds(), "%.3f"), fmt(p.answerHopSeconds(), "%.3f"));
         line(b, "");

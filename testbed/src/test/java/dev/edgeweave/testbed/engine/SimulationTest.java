@@ -2,6 +2,7 @@ package dev.edgeweave.testbed.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.edgeweave.core.city.AccessPoint;
@@ -103,6 +104,39 @@ class SimulationTest {
             assertTrue(r.rerouted() > 0, name + " rerouted some prompts");
             assertTrue(completed > 0.9 * r.size(), name + " completed " + completed);
         }
+    }
+
+    @Test
+    void admissionControlRejectsUnderOverloadAndBoundsTheLatencies() {
+        EngineSetup setup = setup();
+        // Far over capacity: queues grow without bound unless prompts are refused at admission.
+        Arrivals arrivals = workload(3000, 200, 7);
+        PolicySpec p = Policies.parse(Policies.EDGEWEAVE).get(0);
+        RunResult queued = new Simulation(setup, arrivals, p, 1, List.of(), Double.NaN).run();
+        RunResult admitted = new Simulation(setup, arrivals, p, 1, List.of(), Double.NaN).withAdmission(4).run();
+        long rejectedQueued = countRejected(queued);
+        long rejectedAdmitted = countRejected(admitted);
+        assertTrue(rejectedAdmitted > rejectedQueued, rejectedAdmitted + " rejected with admission control, "
+                + rejectedQueued + " without");
+        double worstQueued = java.util.Arrays.stream(queued.latency()).max().orElseThrow();
+        double worstAdmitted = java.util.Arrays.stream(admitted.latency()).max().orElseThrow();
+        assertTrue(worstAdmitted < worstQueued, worstAdmitted + " s worst with admission control, " + worstQueued
+                + " s without");
+        for (byte t : admitted.terminalRecords()) {
+            assertEquals(1, t);
+        }
+        assertThrows(IllegalArgumentException.class, () -> new Simulation(setup, arrivals, p, 1, List.of(),
+                Double.NaN).withAdmission(0.5));
+    }
+
+    private static long countRejected(RunResult r) {
+        long n = 0;
+        for (boolean c : r.completed()) {
+            if (!c) {
+                n++;
+            }
+        }
+        return n;
     }
 
     @Test
