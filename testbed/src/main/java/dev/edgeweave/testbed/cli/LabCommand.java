@@ -1,6 +1,7 @@
 package dev.edgeweave.testbed.cli;
 
 import dev.edgeweave.testbed.engine.FailureEvent;
+import dev.edgeweave.testbed.lab.BrokerProcess;
 import dev.edgeweave.testbed.lab.Lab;
 import dev.edgeweave.testbed.lab.LabReport;
 import dev.edgeweave.testbed.scenario.ScenarioLoader;
@@ -110,7 +111,7 @@ public final class LabCommand implements Callable<Integer> {
                 faults, Duration.ofMillis(commitIntervalMs), warmup, Duration.ofSeconds(120));
         Lab.Where where = new Lab.Where(Optional.ofNullable(bootstrap),
                 noDashboard ? OptionalInt.empty() : OptionalInt.of(dashboardPort),
-                bootstrap != null ? Path.of("").toAbsolutePath() : repoRoot());
+                bootstrap != null ? Path.of("").toAbsolutePath() : BrokerProcess.repoRoot());
         Lab.Result r = new Lab(err).run(o, where);
         LabReport report = new LabReport(r);
         Path dir = out != null ? out : Path.of("target", "lab", r.scenarioName());
@@ -138,19 +139,5 @@ public final class LabCommand implements Callable<Integer> {
 
     private static String num(double x) {
         return Double.isFinite(x) ? String.format(Locale.ROOT, "%.3f", x) : "null";
-    }
-
-    /** The repository: {@code -Dedgeweave.root} (the launcher sets it), else the nearest parent holding infra/broker.sh. */
-    static Path repoRoot() {
-        String root = System.getProperty("edgeweave.root");
-        if (root != null) {
-            return Path.of(root);
-        }
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("infra").resolve("broker.sh"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("cannot find infra/broker.sh: run from the repository (or use --bootstrap)");
     }
 }

@@ -99,6 +99,25 @@ public final class BrokerProcess implements AutoCloseable {
         return new BrokerProcess(script, dir, ports, bootstrap, pid, log);
     }
 
+    /**
+     * The repository holding {@code infra/broker.sh}: {@code -Dedgeweave.root} (the launcher sets it), else the
+     * nearest parent of the working directory that holds the script.
+     *
+     * @throws IllegalStateException when there is none
+     */
+    public static Path repoRoot() {
+        String root = System.getProperty("edgeweave.root");
+        if (root != null) {
+            return Path.of(root);
+        }
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("infra").resolve("broker.sh"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("cannot find infra/broker.sh: run from the repository (or use --bootstrap)");
+    }
+
     /** Ports nothing listens on now, on the loopback address (another process may still take one first). */
     static int[] freePorts(int count) throws IOException {
         List<ServerSocket> sockets = new ArrayList<>();

@@ -294,7 +294,7 @@ public final class Lab {
         Path state = Files.createTempDirectory("edgeweave-lab-");
         LabDashboard dashboard = null;
         Telemetry telemetry = null;
-        Components parts = new Components(o, sc, servers, state, where.repoRoot());
+        Components parts = new Components(o, sc, servers, state);
         AtomicBoolean stopped = new AtomicBoolean();
         Thread onInterrupt = null;
         try {
@@ -538,7 +538,6 @@ public final class Lab {
         private final Scenario sc;
         private final List<EdgeServer> servers;
         private final Path state;
-        private final Path repoRoot;
         private String bootstrap;
         private String run;
         private CityClock clock;
@@ -549,12 +548,11 @@ public final class Lab {
         final List<NodeConnector> connectors = new java.util.concurrent.CopyOnWriteArrayList<>();
         private final List<Map<String, Integer>> retired = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-        Components(Options o, Scenario sc, List<EdgeServer> servers, Path state, Path repoRoot) {
+        Components(Options o, Scenario sc, List<EdgeServer> servers, Path state) {
             this.o = o;
             this.sc = sc;
             this.servers = servers;
             this.state = state;
-            this.repoRoot = repoRoot;
         }
 
         void bind(String bootstrap, String run, CityClock clock) {

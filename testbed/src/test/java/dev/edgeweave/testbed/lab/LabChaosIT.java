@@ -3,8 +3,6 @@ package dev.edgeweave.testbed.lab;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -28,7 +26,7 @@ class LabChaosIT {
                 Fault.parse("restart-planner@200"));
         Lab.Result r = new Lab(System.err).run(new Lab.Options("bristol-7", 60, 10, 1, 1.0, Optional.empty(),
                 List.of(), plan, Duration.ofMillis(50), 5, Duration.ofSeconds(120)),
-                new Lab.Where(Optional.empty(), OptionalInt.empty(), repoRoot()));
+                new Lab.Where(Optional.empty(), OptionalInt.empty(), BrokerProcess.repoRoot()));
         Lab.Pipeline p = r.pipeline();
         assertEquals(0, p.lost(), "every prompt ended exactly once: " + p);
         assertTrue(r.invariants().holds(), r.invariants().toString());
@@ -41,14 +39,5 @@ class LabChaosIT {
             assertTrue(Double.isFinite(f.recoverySeconds()), "recovery measured within the run: " + f);
         }
         assertTrue(p.completed() > p.produced() * 0.9, p.toString());
-    }
-
-    private static Path repoRoot() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("infra").resolve("broker.sh"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("no infra/broker.sh above " + Path.of("").toAbsolutePath());
     }
 }

@@ -30,7 +30,7 @@ class LabIT {
         Lab lab = new Lab(System.err);
         Lab.Result r = lab.run(new Lab.Options("bristol-7", 30, 10, 1, 1.0, Optional.empty(), List.of(),
                 List.of(), Duration.ofMillis(50), 5, Duration.ofSeconds(90)),
-                new Lab.Where(Optional.empty(), OptionalInt.of(0), repoRoot()));
+                new Lab.Where(Optional.empty(), OptionalInt.of(0), BrokerProcess.repoRoot()));
         Lab.Pipeline p = r.pipeline();
         assertTrue(p.produced() > 1000, p.produced() + " prompts produced");
         assertEquals(0, p.lost(), "every prompt ended exactly once: " + p);
@@ -59,14 +59,5 @@ class LabIT {
         assertEquals(7, view.path("servers").size(), "every bristol-7 server's state reached the dashboard");
         assertTrue(view.path("decisions").size() > 0, "the agents' decisions reached the dashboard");
         assertEquals(p.completed(), view.path("progress").path("completed").asLong());
-    }
-
-    private static Path repoRoot() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("infra").resolve("broker.sh"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("no infra/broker.sh above " + Path.of("").toAbsolutePath());
     }
 }
