@@ -22,18 +22,23 @@ import java.util.Objects;
  *   <li>{@code restart-planner@S} — the planner's Flink job is cancelled and started again from its last
  *       checkpoint;</li>
  *   <li>{@code restart-broker@S} — the Kafka broker process stops (SIGTERM) and starts again on the same ports
- *       and data (only a broker the lab started).</li>
+ *       and data (only a broker the lab started);</li>
+ *   <li>{@code llm-down@S..E}, {@code llm-garbage@S..E}, {@code llm-slow@S..E} — from S to E the language model
+ *       behind the agents refuses connections, answers with what is not the JSON asked for, or answers only after
+ *       the agents' timeout ({@link ScriptedLlm}; a plan with one of these runs the short-term and long-term
+ *       agents on their LLM brains).</li>
  * </ul>
  *
- * @param kind      what fails
- * @param target    the server for the node faults, null otherwise
- * @param atSeconds city seconds after the replay's start
+ * @param kind         what fails
+ * @param target       the server for the node faults, null otherwise
+ * @param atSeconds    city seconds after the replay's start
+ * @param untilSeconds when a fault with a span ends (city seconds after the replay's start), NaN for the others
  */
-public record Fault(Kind kind, String target, double atSeconds) {
+public record Fault(Kind kind, String target, double atSeconds, double untilSeconds) {
 
     /** What a fault does. */
     public enum Kind {
-        KILL_NODE, RESTART_NODE, RESTART_SCHEDULER, RESTART_PLANNER, RESTART_BROKER;
+        KILL_NODE, RESTART_NODE, RESTART_SCHEDULER, RESTART_PLANNER, RESTART_BROKER, LLM_DOWN, LLM_GARBAGE, LLM_SLOW;
 
         /** Its name in a plan: {@code kill-node}. */
         public String planName() {
@@ -43,15 +48,37 @@ public record Fault(Kind kind, String target, double atSeconds) {
         boolean takesNode() {
             return this == KILL_NODE || this == RESTART_NODE;
         }
+
+        /** Whether it lasts from S to E ({@code @S..E}) rather than happening at one instant. */
+        public boolean hasSpan() {
+            return isLlm();
+        }
+
+        /** Whether it fails the language model behind the agents. */
+        public boolean isLlm() {
+            return this == LLM_DOWN || this == LLM_GARBAGE || this == LLM_SLOW;
+        }
     }
 
     public static final String BUSIEST = "busiest";
     public static final String KILLED = "killed";
 
+    /** A fault at one instant. */
+    public Fault(Kind kind, String target, double atSeconds) {
+        this(kind, target, atSeconds, Double.NaN);
+    }
+
     public Fault {
         Objects.requireNonNull(kind, "kind");
         if (!(atSeconds >= 0) || Double.isInfinite(atSeconds)) {
             throw new IllegalArgumentException("a fault's time must be finite and >= 0, was " + atSeconds);
+        }
+        if (kind.hasSpan() && !(untilSeconds > atSeconds && Double.isFinite(untilSeconds))) {
+            throw new IllegalArgumentException(kind.planName() + " lasts from S to E (" + kind.planName()
+                    + "@S..E, E > S), was " + (Double.isNaN(untilSeconds) ? "no end" : "until " + untilSeconds));
+        }
+        if (!kind.hasSpan() && !Double.isNaN(untilSeconds)) {
+            throw new IllegalArgumentException(kind.planName() + " happens at one instant (@S), not over a span");
         }
         if (kind.takesNode() == (target == null)) {
             throw new IllegalArgumentException(kind.planName() + (kind.takesNode() ? " needs a server: "
@@ -59,10 +86,19 @@ public record Fault(Kind kind, String target, double atSeconds) {
         }
     }
 
-    /** As a plan writes it: {@code kill-node:edge-3@900}. */
+    /** As a plan writes it: {@code kill-node:edge-3@900}, {@code llm-down@900..1020}. */
     public String spec() {
-        String at = atSeconds == Math.rint(atSeconds) ? Long.toString((long) atSeconds) : Double.toString(atSeconds);
-        return kind.planName() + (target == null ? "" : ":" + target) + "@" + at;
+        return kind.planName() + (target == null ? "" : ":" + target) + "@" + seconds(atSeconds)
+                + (Double.isNaN(untilSeconds) ? "" : ".." + seconds(untilSeconds));
+    }
+
+    /** When it ends: {@link #untilSeconds} for a fault with a span, else {@link #atSeconds}. */
+    public double endSeconds() {
+        return Double.isNaN(untilSeconds) ? atSeconds : untilSeconds;
+    }
+
+    private static String seconds(double s) {
+        return s == Math.rint(s) ? Long.toString((long) s) : Double.toString(s);
     }
 
     /**
@@ -74,8 +110,8 @@ public record Fault(Kind kind, String target, double atSeconds) {
         String s = spec == null ? "" : spec.trim();
         int at = s.lastIndexOf('@');
         if (at <= 0 || at == s.length() - 1) {
-            throw new IllegalArgumentException("'" + s + "': a fault is KIND[:SERVER]@SECONDS, e.g. kill-node:busiest@600"
-                    + " or restart-planner@1200");
+            throw new IllegalArgumentException("'" + s + "': a fault is KIND[:SERVER]@SECONDS or KIND@FROM..UNTIL, e.g. "
+                    + "kill-node:busiest@600, restart-planner@1200 or llm-down@900..1020");
         }
         String head = s.substring(0, at);
         int colon = head.indexOf(':');
@@ -97,14 +133,21 @@ public record Fault(Kind kind, String target, double atSeconds) {
         if (target != null && target.isEmpty()) {
             throw new IllegalArgumentException("'" + s + "': the server after ':' is empty");
         }
+        String time = s.substring(at + 1);
+        int dots = time.indexOf("..");
         double seconds;
+        double until = Double.NaN;
         try {
-            seconds = Double.parseDouble(s.substring(at + 1));
+            seconds = Double.parseDouble(dots < 0 ? time : time.substring(0, dots));
+            if (dots >= 0) {
+                until = Double.parseDouble(time.substring(dots + 2));
+            }
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + s + "': the time after '@' is not a number", e);
+            throw new IllegalArgumentException("'" + s + "': the time after '@' is not " + (dots < 0 ? "a number"
+                    : "FROM..UNTIL in seconds"), e);
         }
         try {
-            return new Fault(kind, target, seconds);
+            return new Fault(kind, target, seconds, until);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'" + s + "': " + e.getMessage(), e);
         }

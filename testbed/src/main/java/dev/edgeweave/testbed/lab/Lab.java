@@ -1,5 +1,7 @@
 package dev.edgeweave.testbed.lab;
 
+import dev.edgeweave.agents.AgentsConfig;
+import dev.edgeweave.agents.Brain;
 import dev.edgeweave.config.Settings;
 import dev.edgeweave.connector.ConnectorConfig;
 import dev.edgeweave.connector.NodeConnector;
@@ -116,7 +118,7 @@ public final class Lab {
         public Options {
             chaos = List.copyOf(chaos);
             for (Fault f : chaos) {
-                if (f.atSeconds() > durationSeconds * speedup) {
+                if (f.endSeconds() > durationSeconds * speedup) {
                     throw new IllegalArgumentException("--chaos " + f.spec() + ": the lab replays " + durationSeconds
                             * speedup + " city seconds (--duration x --speedup); inject faults within them");
                 }
@@ -279,7 +281,7 @@ public final class Lab {
             n++;
         }
         for (Fault f : o.faults()) {
-            if (n == 0 || f.atSeconds() > w.timeSeconds(n - 1)) {
+            if (n == 0 || f.endSeconds() > w.timeSeconds(n - 1)) {
                 throw new IllegalArgumentException(f.spec() + ": the workload's last prompt arrives at "
                         + (n == 0 ? 0 : Math.round(w.timeSeconds(n - 1))) + " city s; inject faults before it");
             }
@@ -295,6 +297,13 @@ public final class Lab {
         LabDashboard dashboard = null;
         Telemetry telemetry = null;
         Components parts = new Components(o, sc, servers, state);
+        if (o.faults().stream().anyMatch(f -> f.kind().isLlm())) {
+            // The plan fails the language model: the agents run on their LLM brains against a stand-in the lab
+            // starts (the timeout is wall time: a slow answer takes 5 s, the agents wait 1 s).
+            parts.llm = ScriptedLlm.start(Duration.ofSeconds(5));
+            say("language model: the scripted endpoint at %s; the short-term and long-term agents run on their LLM "
+                    + "brains (1 s timeout), the on-node agents on the optimizer", parts.llm.baseUrl());
+        }
         AtomicBoolean stopped = new AtomicBoolean();
         Thread onInterrupt = null;
         try {
@@ -542,6 +551,8 @@ public final class Lab {
         private String run;
         private CityClock clock;
         volatile BrokerProcess broker;
+        /** The language model's stand-in, when the plan fails it. */
+        volatile ScriptedLlm llm;
         private volatile KafkaStreams scheduler;
         private volatile JobClient planner;
         /** One per server, by the server's index; a killed one stays until it is restarted. */
@@ -584,7 +595,17 @@ public final class Lab {
         }
 
         void startPlanner(Path restore) throws Exception {
-            planner = planner(bootstrap, run, state.resolve("checkpoints"), restore);
+            planner = planner(bootstrap, run, state.resolve("checkpoints"), restore, agents());
+        }
+
+        /** The planner's agents: the optimizers, or the LLM brains on the stand-in when the plan fails it. */
+        private AgentsConfig agents() {
+            if (llm == null) {
+                return AgentsConfig.OPTIMIZERS;
+            }
+            AgentsConfig o = AgentsConfig.OPTIMIZERS;
+            return new AgentsConfig(Brain.LLM, Brain.LLM, Brain.OPTIMIZER, "openai", llm.baseUrl(), "lab-scripted",
+                    1_000, o.maxTokens(), o.recall(), o.memoryDir());
         }
 
         /** Cancels the planner's job and starts it again from its latest completed checkpoint. */
@@ -635,6 +656,9 @@ public final class Lab {
             }
             if (scheduler != null) {
                 scheduler.close(Duration.ofSeconds(30));
+            }
+            if (llm != null) {
+                llm.close();
             }
         }
     }
@@ -752,6 +776,8 @@ public final class Lab {
             AvroCodec<PromptCompletion> completions = AvroCodec.of(PromptCompletion.class);
             AvroCodec<AttemptResult> results = AvroCodec.of(AttemptResult.class);
             List<Fault> plan = new ArrayList<>(o.faults());
+            List<Fault> spanEnds = new ArrayList<>(plan.stream().filter(f -> f.kind().hasSpan())
+                    .sorted(Comparator.comparingDouble(Fault::untilSeconds)).toList());
             java.util.concurrent.ExecutorService chaos = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "lab-chaos");
                 t.setDaemon(true);
@@ -779,6 +805,10 @@ public final class Lab {
                 while (!plan.isEmpty() && plan.get(0).atSeconds() <= cityNow) {
                     Fault f = plan.remove(0);
                     chaos.execute(() -> inject(f));
+                }
+                while (!spanEnds.isEmpty() && spanEnds.get(0).untilSeconds() <= cityNow) {
+                    Fault f = spanEnds.remove(0);
+                    chaos.execute(() -> end(f));
                 }
                 long now = clock.millis();
                 for (ConsumerRecord<String, byte[]> r : ends.poll(Duration.ofMillis(20))) {
@@ -931,12 +961,34 @@ public final class Lab {
                         say("the Kafka broker is back (pid %d)", parts.broker.pid());
                         injected.add(f);
                     }
+                    case LLM_DOWN, LLM_GARBAGE, LLM_SLOW -> {
+                        ScriptedLlm.Mode mode = switch (f.kind()) {
+                            case LLM_DOWN -> ScriptedLlm.Mode.DOWN;
+                            case LLM_GARBAGE -> ScriptedLlm.Mode.GARBAGE;
+                            default -> ScriptedLlm.Mode.SLOW;
+                        };
+                        say("%.0f city s: the language model %s until %.0f city s", at, switch (mode) {
+                            case DOWN -> "is down";
+                            case GARBAGE -> "answers garbage";
+                            default -> "answers too late";
+                        }, f.untilSeconds());
+                        parts.llm.mode(mode);
+                        injected.add(f);
+                    }
                 }
             } catch (Exception e) {
                 say("%s failed: %s", f.spec(), e);
                 if (faultError == null) {
                     faultError = e;
                 }
+            }
+        }
+
+        /** On the chaos thread: the end of a fault with a span. */
+        private void end(Fault f) {
+            if (f.kind().isLlm()) {
+                parts.llm.mode(ScriptedLlm.Mode.ANSWERING);
+                say("%.0f city s: the language model answers again (%s)", f.untilSeconds(), f.spec());
             }
         }
 
@@ -972,7 +1024,9 @@ public final class Lab {
             List<FaultOutcome> out = new ArrayList<>();
             for (int i = 0; i < faults.size(); i++) {
                 Fault f = faults.get(i);
-                double until = i + 1 < faults.size() ? faults.get(i + 1).atSeconds() : Double.POSITIVE_INFINITY;
+                // During the fault: its span, or up to the next fault for one at an instant.
+                double until = f.kind().hasSpan() ? f.untilSeconds()
+                        : i + 1 < faults.size() ? faults.get(i + 1).atSeconds() : Double.POSITIVE_INFINITY;
                 long fell = 0;
                 for (long ms : fallbacks) {
                     double city = (ms - start.toEpochMilli()) / 1000.0;
@@ -1202,7 +1256,8 @@ public final class Lab {
      * The planner job on an embedded MiniCluster, checkpointing every wall second into {@code checkpoints} (kept
      * when cancelled, for a restart), from {@code restore} when given.
      */
-    private static JobClient planner(String bootstrap, String run, Path checkpoints, Path restore) throws Exception {
+    private static JobClient planner(String bootstrap, String run, Path checkpoints, Path restore, AgentsConfig agents)
+            throws Exception {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(1));
@@ -1214,7 +1269,7 @@ public final class Lab {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(1);
-        PlannerSettings s = PlannerSettings.DEFAULTS;
+        PlannerSettings s = PlannerSettings.DEFAULTS.withAgents(agents);
         DataStream<CityEvent> events = env.fromSource(KafkaIO.source(bootstrap, run + "-planner",
                         PlannerMain.INPUTS.stream().map(t -> t.name()).toList(), OffsetsInitializer.latest(),
                         new Properties()), PlannerJob.watermarks(s), "city events").uid("city-events");
