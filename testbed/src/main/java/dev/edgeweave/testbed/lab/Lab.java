@@ -353,6 +353,9 @@ public final class Lab {
                 warmUp(producer, ends, w, n, clock, run, o.warmupSeconds(), Duration.ofSeconds(120));
                 Replay replay = new Replay(o, w, n, servers, clock, run, v, parts);
                 replay.run(producer, ends);
+                if (parts.llm != null) {
+                    say("the scripted language model's requests by its mode: %s", parts.llm.requests());
+                }
                 Invariants invariants = Invariants.check(bootstrap, id -> id.startsWith(run + "-"),
                         parts.commandApplications());
                 say("invariants %s: %d prompts, %d accepted, %d dead-lettered; %d without a terminal record, %d with "
