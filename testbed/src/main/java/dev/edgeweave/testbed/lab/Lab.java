@@ -236,11 +236,24 @@ public final class Lab {
     }
 
     private final PrintStream log;
+    /** Put into every prompt's user id and content; empty unless {@link #planting}. */
+    private volatile String marker = "";
     /** Where the dashboard's state comes from; set once the run knows its workload. */
     private volatile LabView view;
 
     public Lab(PrintStream log) {
         this.log = log;
+    }
+
+    /**
+     * Puts {@code marker} into every prompt's user id and content, so that a test can look for it wherever prompt
+     * content and user ids must never appear: log lines, metrics, agent inputs.
+     *
+     * @return this lab
+     */
+    public Lab planting(String marker) {
+        this.marker = java.util.Objects.requireNonNull(marker, "marker");
+        return this;
     }
 
     /** The dashboard's JSON: the running lab's, or a waiting note before it knows its workload. */
@@ -515,8 +528,8 @@ public final class Lab {
         say("warm-up: %d prompts through the pipeline in %.1f s (not counted)", sent, (System.nanoTime() - t0) / 1e9);
     }
 
-    private static String send(KafkaProducer<byte[], byte[]> producer, AvroCodec<Prompt> prompts, Workload w, int i,
-                               String id, CityClock clock) {
+    private String send(KafkaProducer<byte[], byte[]> producer, AvroCodec<Prompt> prompts, Workload w, int i,
+                        String id, CityClock clock) {
         Instant at = clock.instant();
         producer.send(new ProducerRecord<>(Topics.PROMPTS.name(), null, at.toEpochMilli(),
                 id.getBytes(StandardCharsets.UTF_8), prompts.encode(prompt(w, i, id, at))));
@@ -1208,15 +1221,15 @@ public final class Lab {
         }
     }
 
-    private static Prompt prompt(Workload w, int i, String id, Instant at) {
-        return Prompt.newBuilder().setPromptId(id).setModelId(w.modelId(i)).setUserId("user-" + w.user(i))
+    private Prompt prompt(Workload w, int i, String id, Instant at) {
+        return Prompt.newBuilder().setPromptId(id).setModelId(w.modelId(i)).setUserId(marker + "user-" + w.user(i))
                 .setAccessPointId(w.accessPointId(i)).setSloSeconds(w.sloSeconds(i)).setCreatedAt(at)
                 .setSizes(PromptSizes.newBuilder().setInputTokens(w.inputTokens(i)).setImages(w.images(i))
                         .setImagePixels(w.imagePixels(i)).setAudioSeconds(w.audioSeconds(i))
                         .setOutputTokens(w.outputTokens(i)).setSteps(w.steps(i)).setOutputPixels(w.outputPixels(i))
                         .setInputBytes(w.inputBytes(i)).build())
                 .setContent(InlineContent.newBuilder().setMediaType("text/plain")
-                        .setData(ByteBuffer.wrap(("lab prompt " + i).getBytes(StandardCharsets.UTF_8))).build())
+                        .setData(ByteBuffer.wrap(("lab prompt " + i + marker).getBytes(StandardCharsets.UTF_8))).build())
                 .build();
     }
 

@@ -7,37 +7,108 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.Appender;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.LoggerConfig;
+import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * A shortened chaos run: a 60-second lab (600 city seconds) on a broker process, the busiest server's connector
  * killed at 100 city s and restarted at 150, the planner's Flink job cancelled and restored from its last
- * checkpoint at 200. Every prompt still ends exactly once, the invariants hold from the topics, and each fault's
- * recovery is measured.
+ * checkpoint at 200, and the language model down from 220 to 340 city s (the short-term and long-term agents run
+ * on their LLM brains against the lab's scripted model endpoint, which stands in for a model server: none runs
+ * here). Every prompt still ends exactly once, the invariants hold from the topics, each fault's recovery is
+ * measured, and the optimizer stood in for the language model while it was down.
+ *
+ * <p>Every prompt carries a planted marker in its user id and its content; no log line of the run, at any level
+ * of edgeweave's own loggers and INFO and up of every other, contains it.
  */
 class LabChaosIT {
 
+    static final String MARKER = "ZQ-CHAOS-PLANTED-4417";
+
     @Test
     @Timeout(value = 480, unit = TimeUnit.SECONDS)
-    void aServerKillAndAPlannerRestartLoseNothing() throws Exception {
+    void aServerKillAPlannerRestartAndTheModelDownLoseNothingAndLeakNothing() throws Exception {
         List<Fault> plan = List.of(Fault.parse("kill-node:busiest@100"), Fault.parse("restart-node:killed@150"),
-                Fault.parse("restart-planner@200"));
-        Lab.Result r = new Lab(System.err).run(new Lab.Options("bristol-7", 60, 10, 1, 1.0, Optional.empty(),
-                List.of(), plan, Duration.ofMillis(50), 5, Duration.ofSeconds(120)),
-                new Lab.Where(Optional.empty(), OptionalInt.empty(), BrokerProcess.repoRoot()));
+                Fault.parse("restart-planner@200"), Fault.parse("llm-down@220..340"));
+        List<String> lines = new CopyOnWriteArrayList<>();
+        AbstractAppender capture = capture(lines);
+        Lab.Result r;
+        try {
+            r = new Lab(System.err).planting(MARKER).run(new Lab.Options("bristol-7", 60, 10, 1, 1.0,
+                    Optional.empty(), List.of(), plan, Duration.ofMillis(50), 5, Duration.ofSeconds(120)),
+                    new Lab.Where(Optional.empty(), OptionalInt.empty(), BrokerProcess.repoRoot()));
+        } finally {
+            detach(capture);
+        }
         Lab.Pipeline p = r.pipeline();
         assertEquals(0, p.lost(), "every prompt ended exactly once: " + p);
         assertTrue(r.invariants().holds(), r.invariants().toString());
-        assertEquals(3, r.faults().size(), r.faults().toString());
+        assertEquals(4, r.faults().size(), r.faults().toString());
         String killed = r.faults().get(0).fault();
         assertTrue(killed.matches("kill-node:edge-\\d+@100"), "busiest resolved to a server: " + killed);
         assertEquals(killed.replace("kill-node", "restart-node").replace("@100", "@150"), r.faults().get(1).fault());
         assertEquals("restart-planner@200", r.faults().get(2).fault());
+        Lab.FaultOutcome llm = r.faults().get(3);
+        assertEquals("llm-down@220..340", llm.fault());
+        // 12 short-term periods and 2 long-term ones in the span: each call failed over to the optimizer.
+        assertTrue(llm.agentFallbacks() >= 6, "the optimizer stood in while the model was down: " + llm);
         for (Lab.FaultOutcome f : r.faults()) {
             assertTrue(Double.isFinite(f.recoverySeconds()), "recovery measured within the run: " + f);
         }
         assertTrue(p.completed() > p.produced() * 0.9, p.toString());
+
+        assertTrue(lines.size() > 20, "the capture saw the run's log: " + lines.size() + " lines");
+        List<String> leaks = lines.stream().filter(l -> l.contains(MARKER)).limit(5).toList();
+        assertEquals(List.of(), leaks, "prompt content or a user id in a log line");
+    }
+
+    /** Every log event: edgeweave's loggers at every level, the others at INFO and up, into {@code lines}. */
+    private static AbstractAppender capture(List<String> lines) {
+        LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
+        AbstractAppender a = new AbstractAppender("chaos-marker-capture", null, null, true, Property.EMPTY_ARRAY) {
+            @Override
+            public void append(LogEvent e) {
+                lines.add(e.getLoggerName() + " " + e.getLevel() + " " + e.getMessage().getFormattedMessage()
+                        + (e.getThrown() != null ? " " + e.getThrown() : ""));
+            }
+        };
+        a.start();
+        LoggerConfig root = ctx.getConfiguration().getRootLogger();
+        // The console keeps to WARN and up, as log4j2-test.properties has it, while the capture sees more.
+        Appender console = ctx.getConfiguration().getAppender("out");
+        root.removeAppender("out");
+        root.addAppender(console, Level.WARN, null);
+        root.addAppender(a, Level.INFO, null);
+        root.setLevel(Level.INFO);
+        LoggerConfig edgeweave = ctx.getConfiguration().getLoggerConfig("dev.edgeweave");
+        edgeweave.addAppender(a, Level.ALL, null);
+        edgeweave.setLevel(Level.ALL);
+        ctx.updateLoggers();
+        return a;
+    }
+
+    private static void detach(AbstractAppender a) {
+        LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
+        LoggerConfig root = ctx.getConfiguration().getRootLogger();
+        root.removeAppender(a.getName());
+        Appender console = ctx.getConfiguration().getAppender("out");
+        root.removeAppender("out");
+        root.addAppender(console, null, null);
+        root.setLevel(Level.WARN);
+        LoggerConfig edgeweave = ctx.getConfiguration().getLoggerConfig("dev.edgeweave");
+        edgeweave.removeAppender(a.getName());
+        edgeweave.setLevel(Level.INFO);
+        ctx.updateLoggers();
+        a.stop();
     }
 }
