@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -71,6 +72,12 @@ public final class PlannerMain {
     /** Flink settings from the planner's: checkpoints, their storage, the local Prometheus reporter. */
     static Configuration flinkConfiguration(PlannerConfig config) {
         Configuration c = new Configuration();
+        // The job runs on an embedded cluster with its classes on the JVM's class path, so a job restarted in this
+        // JVM (a failover, or a restore) runs the same classes, and library statics created under the first run's
+        // user-code class loader keep it (the LLM brains' HTTP clients did: every call after a restart failed with
+        // "Trying to access closed classloader"). Flink's check turns such a use of a closed loader into an error;
+        // here the loader's classes are the JVM's own, so there is nothing to leak.
+        c.set(CoreOptions.CHECK_LEAKED_CLASSLOADER, false);
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.checkpointInterval());
         c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);

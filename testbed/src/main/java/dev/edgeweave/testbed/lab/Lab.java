@@ -369,6 +369,9 @@ public final class Lab {
                 if (parts.llm != null) {
                     say("the scripted language model's requests by its mode: %s", parts.llm.requests());
                 }
+                if (!telemetry.fallbackReasons.isEmpty()) {
+                    say("agent decisions the optimizer made instead, by agent and reason: %s", telemetry.fallbackReasons);
+                }
                 Invariants invariants = Invariants.check(bootstrap, id -> id.startsWith(run + "-"),
                         parts.commandApplications());
                 say("invariants %s: %d prompts, %d accepted, %d dead-lettered; %d without a terminal record, %d with "
@@ -818,13 +821,14 @@ public final class Lab {
                     next++;
                 }
                 // Faults are injected on their own thread: a restart takes seconds, the replay keeps its pace.
-                while (!plan.isEmpty() && plan.get(0).atSeconds() <= cityNow) {
-                    Fault f = plan.remove(0);
-                    chaos.execute(() -> inject(f));
-                }
+                // A fault that ends as another begins (the model down, then answering garbage) ends first.
                 while (!spanEnds.isEmpty() && spanEnds.get(0).untilSeconds() <= cityNow) {
                     Fault f = spanEnds.remove(0);
                     chaos.execute(() -> end(f));
+                }
+                while (!plan.isEmpty() && plan.get(0).atSeconds() <= cityNow) {
+                    Fault f = plan.remove(0);
+                    chaos.execute(() -> inject(f));
                 }
                 long now = clock.millis();
                 for (ConsumerRecord<String, byte[]> r : ends.poll(Duration.ofMillis(20))) {
@@ -978,11 +982,7 @@ public final class Lab {
                         injected.add(f);
                     }
                     case LLM_DOWN, LLM_GARBAGE, LLM_SLOW -> {
-                        ScriptedLlm.Mode mode = switch (f.kind()) {
-                            case LLM_DOWN -> ScriptedLlm.Mode.DOWN;
-                            case LLM_GARBAGE -> ScriptedLlm.Mode.GARBAGE;
-                            default -> ScriptedLlm.Mode.SLOW;
-                        };
+                        ScriptedLlm.Mode mode = llmMode(f);
                         say("%.0f city s: the language model %s until %.0f city s", at, switch (mode) {
                             case DOWN -> "is down";
                             case GARBAGE -> "answers garbage";
@@ -1000,9 +1000,17 @@ public final class Lab {
             }
         }
 
-        /** On the chaos thread: the end of a fault with a span. */
+        private static ScriptedLlm.Mode llmMode(Fault f) {
+            return switch (f.kind()) {
+                case LLM_DOWN -> ScriptedLlm.Mode.DOWN;
+                case LLM_GARBAGE -> ScriptedLlm.Mode.GARBAGE;
+                default -> ScriptedLlm.Mode.SLOW;
+            };
+        }
+
+        /** On the chaos thread: the end of a fault with a span (unless another fault of the model took over). */
         private void end(Fault f) {
-            if (f.kind().isLlm()) {
+            if (f.kind().isLlm() && parts.llm.mode() == llmMode(f)) {
                 parts.llm.mode(ScriptedLlm.Mode.ANSWERING);
                 say("%.0f city s: the language model answers again (%s)", f.untilSeconds(), f.spec());
             }
@@ -1164,6 +1172,8 @@ public final class Lab {
         final AtomicLong decisions = new AtomicLong();
         final AtomicLong refusals = new AtomicLong();
         private final List<Long> fallbacks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        /** Fallbacks by agent and the reason's first words. */
+        final Map<String, Integer> fallbackReasons = new java.util.concurrent.ConcurrentSkipListMap<>();
 
         Telemetry(String bootstrap, LabView view) {
             this.consumer = consumer(bootstrap, List.of(Topics.NODE_STATE.name(), Topics.AGENT_DECISIONS.name()));
@@ -1198,6 +1208,9 @@ public final class Lab {
                                 }
                                 if (d.getFallbackReason() != null) {
                                     fallbacks.add(d.getDecidedAt().toEpochMilli());
+                                    String reason = d.getFallbackReason();
+                                    fallbackReasons.merge(d.getAgent() + " " + reason.substring(0,
+                                            Math.min(reason.length(), 72)), 1, Integer::sum);
                                 }
                                 view.decision(d);
                             }
@@ -1276,6 +1289,7 @@ public final class Lab {
             throws Exception {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        conf.set(org.apache.flink.configuration.CoreOptions.CHECK_LEAKED_CLASSLOADER, false); // see PlannerMain
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(1));
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
