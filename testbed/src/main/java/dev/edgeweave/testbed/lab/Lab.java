@@ -1180,7 +1180,7 @@ public final class Lab {
     }
 
     private KafkaStreams scheduler(String bootstrap, String run, CityClock clock, Path state,
-                                          List<EdgeServer> servers, Duration commitInterval) {
+                                   List<EdgeServer> servers, Duration commitInterval) {
         Settings s = Settings.load(SchedulerConfig.DEFAULTS, Optional.empty(), Map.of(), SchedulerConfig.ENV_PREFIX)
                 .withOverrides(Map.of(SchedulerConfig.BOOTSTRAP, bootstrap, SchedulerConfig.APPLICATION_ID, run,
                         SchedulerConfig.CITY_SPEEDUP, Double.toString(clock.speedup()),
