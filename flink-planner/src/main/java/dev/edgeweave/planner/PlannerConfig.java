@@ -1,6 +1,7 @@
 package dev.edgeweave.planner;
 
 import dev.edgeweave.agents.AgentsConfig;
+import dev.edgeweave.config.KafkaClientSettings;
 import dev.edgeweave.config.SettingKey;
 import dev.edgeweave.config.Settings;
 import java.time.Duration;
@@ -20,9 +21,11 @@ import java.util.Optional;
  *                           the JobManager's memory (lost with the process)
  * @param parallelism        the job's parallelism
  * @param metricsPort        port of Flink's Prometheus reporter in the local (MiniCluster) run
+ * @param kafka              the Kafka client properties of its source, sink and admin ({@code kafka.*}, SCRAM)
  */
 public record PlannerConfig(String bootstrap, String groupId, PlannerSettings settings, Duration checkpointInterval,
-                            Optional<String> checkpointDir, int parallelism, int metricsPort) {
+                            Optional<String> checkpointDir, int parallelism, int metricsPort,
+                            KafkaClientSettings kafka) {
 
     public static final String ENV_PREFIX = "EDGEWEAVE";
     public static final String BOOTSTRAP = "kafka.bootstrap";
@@ -73,6 +76,7 @@ public record PlannerConfig(String bootstrap, String groupId, PlannerSettings se
     public PlannerConfig {
         Objects.requireNonNull(bootstrap, "bootstrap");
         Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(kafka, "kafka");
     }
 
     /** Reads and checks every key; errors name the key, the value and its source. */
@@ -90,10 +94,11 @@ public record PlannerConfig(String bootstrap, String groupId, PlannerSettings se
                 s.positiveDuration(HEARTBEAT_TIMEOUT), s.integer(CHURN_LIMIT, 1, 100), AgentsConfig.from(s));
         return new PlannerConfig(s.string(BOOTSTRAP), s.string(GROUP_ID), settings,
                 s.positiveDuration(CHECKPOINT_INTERVAL), s.optionalString(CHECKPOINT_DIR),
-                s.integer(PARALLELISM, 1, 1024), s.integer(METRICS_PORT, 0, 65_535));
+                s.integer(PARALLELISM, 1, 1024), s.integer(METRICS_PORT, 0, 65_535), KafkaClientSettings.from(s));
     }
 
     public static String describeKeys() {
-        return SettingKey.describe(allKeys(), ENV_PREFIX);
+        return SettingKey.describe(allKeys(), ENV_PREFIX) + "\nAny kafka.<name> (EDGEWEAVE_KAFKA_<NAME>) passes <name> "
+                + "to the Kafka clients (source, sink, admin).\n" + KafkaClientSettings.USAGE;
     }
 }

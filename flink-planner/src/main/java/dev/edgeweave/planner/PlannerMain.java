@@ -2,13 +2,12 @@ package dev.edgeweave.planner;
 
 import dev.edgeweave.config.Settings;
 import dev.edgeweave.config.SettingsException;
+import dev.edgeweave.schemas.topic.KafkaAccess;
 import dev.edgeweave.schemas.topic.Topic;
 import dev.edgeweave.schemas.topic.TopicAdmin;
 import dev.edgeweave.schemas.topic.Topics;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -17,7 +16,6 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,10 +54,13 @@ public final class PlannerMain {
             System.exit(2);
             return;
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap()))) {
-            List<Topic<?, ?>> all = new java.util.ArrayList<>(INPUTS);
-            all.addAll(OUTPUTS);
-            new TopicAdmin(admin, (short) 1, Duration.ofSeconds(30)).ensure(all);
+        try {
+            prepareKafka(config);
+        } catch (IllegalStateException e) {
+            System.err.println("edgeweave-planner: " + e.getMessage());
+            LOG.error("could not start: {}", e.getMessage());
+            System.exit(1);
+            return;
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
         attach(env, config, OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
@@ -67,6 +68,23 @@ public final class PlannerMain {
                 config.settings().shortWindow(), config.settings().longWindow(), config.settings().longSlide(),
                 config.checkpointInterval());
         env.execute("edgeweave planner");
+    }
+
+    /**
+     * Checks that Kafka answers and accepts the planner's credentials ({@link KafkaAccess#check}), then creates
+     * its topics when missing.
+     *
+     * @throws KafkaAccess.KafkaAccessException when Kafka refuses the login or does not answer
+     * @throws IllegalStateException when a topic cannot be created as defined
+     */
+    static void prepareKafka(PlannerConfig config) {
+        LOG.info("Kafka at {}: {}", config.bootstrap(), config.kafka().describe());
+        KafkaAccess.check(config.bootstrap(), config.kafka(), KafkaAccess.START_TIMEOUT);
+        try (Admin admin = KafkaAccess.admin(config.bootstrap(), config.kafka())) {
+            List<Topic<?, ?>> all = new java.util.ArrayList<>(INPUTS);
+            all.addAll(OUTPUTS);
+            new TopicAdmin(admin, (short) 1, Duration.ofSeconds(30)).ensure(all);
+        }
     }
 
     /** Flink settings from the planner's: checkpoints, their storage, the local Prometheus reporter. */
@@ -92,9 +110,9 @@ public final class PlannerMain {
     public static void attach(StreamExecutionEnvironment env, PlannerConfig config, OffsetsInitializer start) {
         env.setParallelism(config.parallelism());
         DataStream<CityEvent> events = env.fromSource(KafkaIO.source(config.bootstrap(), config.groupId(),
-                        INPUTS.stream().map(Topic::name).toList(), start, new Properties()),
+                        INPUTS.stream().map(Topic::name).toList(), start, config.kafka().properties()),
                 PlannerJob.watermarks(config.settings()), "city events").uid("city-events");
-        PlannerJob.build(events, KafkaIO.sink(config.bootstrap(), new Properties()), config.settings());
+        PlannerJob.build(events, KafkaIO.sink(config.bootstrap(), config.kafka().properties()), config.settings());
     }
 
     static String usage() {

@@ -34,4 +34,16 @@ class PlannerConfigTest {
         assertThrows(SettingsException.class, () -> load(Map.of("EDGEWEAVE_PLANNER_CHURN_LIMIT", "0")));
         assertTrue(PlannerMain.usage().contains("EDGEWEAVE_PLANNER_SHORT_WINDOW"));
     }
+
+    @Test
+    void kafkaSettingsBecomeTheClientPropertiesOfItsSourceSinkAndAdmin() {
+        PlannerConfig c = load(Map.of("EDGEWEAVE_KAFKA_SASL_USERNAME", "u", "EDGEWEAVE_KAFKA_SASL_PASSWORD", "pw-123",
+                "EDGEWEAVE_KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/kafka/ts.p12"));
+        assertEquals("SASL_SSL", c.kafka().securityProtocol());
+        assertEquals("/etc/kafka/ts.p12", c.kafka().properties().getProperty("ssl.truststore.location"));
+        SettingsException e = assertThrows(SettingsException.class,
+                () -> load(Map.of("EDGEWEAVE_KAFKA_SASL_PASSWORD", "pw-123")));
+        assertTrue(e.getMessage().contains("EDGEWEAVE_KAFKA_SASL_USERNAME"), e.getMessage());
+        assertTrue(PlannerMain.usage().contains("EDGEWEAVE_KAFKA_SASL_PASSWORD"));
+    }
 }

@@ -1,6 +1,7 @@
 package dev.edgeweave.connector;
 
 import dev.edgeweave.agents.AgentsConfig;
+import dev.edgeweave.config.KafkaClientSettings;
 import dev.edgeweave.config.SettingKey;
 import dev.edgeweave.config.Settings;
 import dev.edgeweave.core.city.EdgeServer;
@@ -42,12 +43,13 @@ import java.util.Optional;
  * @param shutdownTimeout   how long a graceful stop waits for running prompts
  * @param http              the HTTP runtime's settings (unused by the emulated runtime)
  * @param agents            the on-node deployment agent's brain (optimizer or LLM) and the model server
+ * @param kafka             the client properties of its producer, consumers and admin ({@code kafka.*}, SCRAM)
  */
 public record ConnectorConfig(String bootstrap, EdgeServer server, String runtime, double citySpeedup,
                               Optional<Instant> cityStart, Duration heartbeat, int queueBound, int maxInFlight,
                               Duration keepAlive, Duration replanInterval, Map<String, String> probes, Map<String, EmulatedLink> emulatedLinks,
                               Duration probeInterval, int httpPort, short topicReplication, Duration shutdownTimeout,
-                              HttpRuntimeSettings http, AgentsConfig agents) {
+                              HttpRuntimeSettings http, AgentsConfig agents, KafkaClientSettings kafka) {
 
     /** An emulated link's figures, published as its measurement in the emulated city. */
     public record EmulatedLink(double rttMillis, double uplinkMbps, double downlinkMbps) {
@@ -160,6 +162,7 @@ public record ConnectorConfig(String bootstrap, EdgeServer server, String runtim
     public ConnectorConfig {
         Objects.requireNonNull(bootstrap, "bootstrap");
         Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(kafka, "kafka");
         probes = Map.copyOf(probes);
         emulatedLinks = Map.copyOf(emulatedLinks);
     }
@@ -238,7 +241,14 @@ public record ConnectorConfig(String bootstrap, EdgeServer server, String runtim
                 s.integer(QUEUE_BOUND, 1, 1_000_000), s.integer(MAX_IN_FLIGHT, 1, 10_000_000),
                 s.positiveDuration(KEEP_ALIVE), s.positiveDuration(REPLAN_INTERVAL), probes, links, s.positiveDuration(PROBE_INTERVAL),
                 s.integer(HTTP_PORT, 0, 65_535), (short) s.integer(TOPIC_REPLICATION, 1, Short.MAX_VALUE),
-                s.positiveDuration(SHUTDOWN_TIMEOUT), http, AgentsConfig.from(s));
+                s.positiveDuration(SHUTDOWN_TIMEOUT), http, AgentsConfig.from(s), KafkaClientSettings.from(s));
+    }
+
+    /** This configuration with other Kafka client properties: a lab binds every component to the same ones. */
+    public ConnectorConfig withKafka(KafkaClientSettings kafka) {
+        return new ConnectorConfig(bootstrap, server, runtime, citySpeedup, cityStart, heartbeat, queueBound,
+                maxInFlight, keepAlive, replanInterval, probes, emulatedLinks, probeInterval, httpPort, topicReplication,
+                shutdownTimeout, http, agents, kafka);
     }
 
     /** The city clock these settings describe, started now unless {@link #cityStart} names the start. */
@@ -252,7 +262,8 @@ public record ConnectorConfig(String bootstrap, EdgeServer server, String runtim
 
     /** Every key with its environment variable, default and meaning, for {@code --help}. */
     public static String describeKeys() {
-        return SettingKey.describe(allKeys(), ENV_PREFIX);
+        return SettingKey.describe(allKeys(), ENV_PREFIX) + "\nAny kafka.<name> (EDGEWEAVE_KAFKA_<NAME>) passes <name> "
+                + "to its Kafka clients (producer, consumers, admin).\n" + KafkaClientSettings.USAGE;
     }
 
     private static String launcher(Settings s) {

@@ -6,6 +6,7 @@ import dev.edgeweave.config.StatusServer;
 import dev.edgeweave.connector.runtime.Runtimes;
 import dev.edgeweave.core.gpu.GpuCatalog;
 import dev.edgeweave.core.model.ModelCatalog;
+import dev.edgeweave.schemas.topic.KafkaAccess;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +39,9 @@ public final class ConnectorMain {
         try {
             Settings settings = Settings.fromSystem(ConnectorConfig.DEFAULTS, ConnectorConfig.ENV_PREFIX);
             config = ConnectorConfig.from(settings, GpuCatalog.standard());
-            settings.unknownKeys(ConnectorConfig.DEFAULTS.keySet()).forEach(k -> LOG.warn(
+            java.util.Set<String> known = new java.util.HashSet<>(ConnectorConfig.DEFAULTS.keySet());
+            known.add(dev.edgeweave.config.KafkaClientSettings.PREFIX);
+            settings.unknownKeys(known).forEach(k -> LOG.warn(
                     "unknown setting {} (from {}) is ignored: a typo?", k, settings.source(k)));
         } catch (SettingsException e) {
             System.err.println("edgeweave-connector: configuration error: " + e.getMessage());
@@ -52,6 +55,12 @@ public final class ConnectorMain {
             connector.start();
             http = StatusServer.start(config.httpPort(), "connector-http", connector.metrics()::scrape,
                     () -> new StatusServer.Health(connector.healthy(), connector.healthText()));
+        } catch (KafkaAccess.KafkaAccessException e) {
+            System.err.println("edgeweave-connector: " + e.getMessage());
+            LOG.error("could not start the connector for {}: {}", config.nodeId(), e.getMessage());
+            // Nothing started yet: the check comes before every other Kafka client and thread.
+            System.exit(EXIT_FAILED);
+            return;
         } catch (Exception e) {
             LOG.error("could not start the connector for {}: {}", config.nodeId(), e.toString());
             connector.kill();

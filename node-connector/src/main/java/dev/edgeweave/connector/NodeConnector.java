@@ -12,6 +12,7 @@ import dev.edgeweave.schemas.InvalidRecordException;
 import dev.edgeweave.schemas.PromptValidator;
 import dev.edgeweave.schemas.avro.AvroCodec;
 import dev.edgeweave.schemas.topic.Topic;
+import dev.edgeweave.schemas.topic.KafkaAccess;
 import dev.edgeweave.schemas.topic.TopicAdmin;
 import dev.edgeweave.schemas.topic.Topics;
 import dev.edgeweave.v1.AgentDecision;
@@ -49,7 +50,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -195,10 +195,14 @@ public final class NodeConnector implements AutoCloseable {
     /**
      * Creates its topics, publishes its first state and starts serving.
      *
-     * @throws Exception when Kafka cannot be reached or a topic cannot be created
+     * @throws KafkaAccess.KafkaAccessException when Kafka refuses its credentials or does not answer within 30 s
+     * @throws Exception when a topic cannot be created
      */
     public void start() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap()))) {
+        LOG.info("connector for {}: Kafka at {}: {}", nodeId, config.bootstrap(), config.kafka().describe());
+        // Before the producer and consumers: a refused login would otherwise be retried by each, a trace each time.
+        KafkaAccess.check(config.bootstrap(), config.kafka(), KafkaAccess.START_TIMEOUT);
+        try (Admin admin = KafkaAccess.admin(config.bootstrap(), config.kafka())) {
             new TopicAdmin(admin, config.topicReplication(), Duration.ofSeconds(30)).ensure(List.of(ownTopic,
                     Topics.NODE_RESULTS, Topics.NODE_STATE, Topics.NETWORK_TELEMETRY, Topics.DEPLOYMENT_COMMANDS,
                     Topics.AGENT_DECISIONS));
@@ -765,8 +769,7 @@ public final class NodeConnector implements AutoCloseable {
     }
 
     private Properties producerProps() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
+        Properties p = KafkaAccess.properties(config.bootstrap(), config.kafka());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "node-" + nodeId);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -777,8 +780,7 @@ public final class NodeConnector implements AutoCloseable {
     }
 
     private Properties consumerProps(String groupId) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
+        Properties p = KafkaAccess.properties(config.bootstrap(), config.kafka());
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "node-" + nodeId + (groupId == null ? "-commands" : "-prompts"));
         if (groupId != null) {
             p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);

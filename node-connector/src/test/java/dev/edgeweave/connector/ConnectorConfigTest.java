@@ -67,4 +67,18 @@ class ConnectorConfigTest {
         }
         assertTrue(help.contains("EDGEWEAVE_CONNECTOR_NODE_ID"));
     }
+
+    @Test
+    void kafkaSettingsBecomeTheClientPropertiesOfItsProducerConsumersAndAdmin() {
+        ConnectorConfig c = load(Map.of("EDGEWEAVE_CONNECTOR_NODE_ID", "edge-7", "EDGEWEAVE_KAFKA_SASL_USERNAME", "u",
+                "EDGEWEAVE_KAFKA_SASL_PASSWORD", "pw-123", "EDGEWEAVE_KAFKA_CLIENT_DNS_LOOKUP", "use_all_dns_ips"));
+        assertEquals("SASL_PLAINTEXT", c.kafka().properties().getProperty("security.protocol"));
+        assertEquals("use_all_dns_ips", c.kafka().properties().getProperty("client.dns.lookup"));
+        assertEquals(java.util.Optional.of("u"), c.kafka().username());
+        assertEquals("PLAINTEXT", c.withKafka(dev.edgeweave.config.KafkaClientSettings.plaintext()).kafka()
+                .securityProtocol());
+        assertTrue(error(Map.of("EDGEWEAVE_CONNECTOR_NODE_ID", "edge-7", "EDGEWEAVE_KAFKA_SASL_USERNAME", "u"))
+                .contains("EDGEWEAVE_KAFKA_SASL_PASSWORD"));
+        assertTrue(ConnectorMain.usage().contains("EDGEWEAVE_KAFKA_SASL_PASSWORD"));
+    }
 }

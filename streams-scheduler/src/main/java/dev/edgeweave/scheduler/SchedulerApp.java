@@ -1,11 +1,13 @@
 package dev.edgeweave.scheduler;
 
+import dev.edgeweave.config.KafkaClientSettings;
 import dev.edgeweave.config.Settings;
 import dev.edgeweave.config.SettingsException;
 import dev.edgeweave.config.StatusServer;
 import dev.edgeweave.core.gpu.GpuCatalog;
 import dev.edgeweave.core.model.ModelCatalog;
 import dev.edgeweave.core.sim.CityClock;
+import dev.edgeweave.schemas.topic.KafkaAccess;
 import dev.edgeweave.schemas.topic.Topic;
 import dev.edgeweave.schemas.topic.TopicAdmin;
 import dev.edgeweave.schemas.topic.Topics;
@@ -116,6 +118,11 @@ public final class SchedulerApp implements AutoCloseable {
         SchedulerApp app;
         try {
             app = start(settings);
+        } catch (KafkaAccess.KafkaAccessException e) {
+            System.err.println("edgeweave-scheduler: " + e.getMessage());
+            LOG.error("could not start: {}", e.getMessage());
+            System.exit(EXIT_FAILED);
+            return;
         } catch (RuntimeException e) {
             LOG.error("could not start: {}", e.toString());
             System.exit(EXIT_FAILED);
@@ -136,14 +143,19 @@ public final class SchedulerApp implements AutoCloseable {
      * {@code RUNNING} in the background ({@code /health} says when).
      *
      * @throws SettingsException for a configuration error
-     * @throws IllegalStateException when the topics cannot be created (no broker, wrong partition count)
+     * @throws KafkaAccess.KafkaAccessException when Kafka refuses the credentials or does not answer within 30 s
+     * @throws IllegalStateException when the topics cannot be created (wrong partition count)
      * @throws UncheckedIOException when the HTTP port cannot be bound
      */
     public static SchedulerApp start(Settings settings) {
         SchedulerConfig config = SchedulerConfig.from(settings);
-        Properties props = streamsProperties(settings);
+        KafkaClientSettings client = KafkaClientSettings.from(settings);
+        Properties props = streamsProperties(settings, client);
         SchedulerTopology.Names names = SchedulerTopology.Names.standard();
         LOG.info("starting edgeweave scheduler '{}' with {}", config.applicationId(), settings);
+        LOG.info("Kafka at {}: {}", config.bootstrap(), client.describe());
+        // Before Kafka Streams: a refused login would otherwise be retried by every thread, a trace each time.
+        KafkaAccess.check(config.bootstrap(), client, KafkaAccess.START_TIMEOUT);
         Set<String> known = new HashSet<>(SchedulerConfig.DEFAULTS.keySet());
         known.add("kafka.");
         settings.unknownKeys(known).forEach(k -> LOG.warn("unknown setting {} (from {}) is ignored: a typo?", k,
@@ -196,22 +208,32 @@ public final class SchedulerApp implements AutoCloseable {
 
     /**
      * The Kafka Streams properties of the app, from the same settings {@link #start} uses (tests take them too,
-     * so they run exactly the app's configuration): every {@code kafka.*} key passed through with the prefix
-     * stripped ({@code kafka.security.protocol} → {@code security.protocol}; {@code kafka.bootstrap} is
-     * {@code bootstrap.servers}), then what the scheduler fixes: application id, exactly_once_v2, the commit
-     * interval, the state directory and the failing production-exception handler.
+     * so they run exactly the app's configuration): the client properties of {@link KafkaClientSettings#from}
+     * (every {@code kafka.*} key with the prefix stripped, {@code kafka.security.protocol} →
+     * {@code security.protocol}, and SCRAM from {@code kafka.sasl.username} and the password's variable;
+     * {@code kafka.bootstrap} is {@code bootstrap.servers}), then what the scheduler fixes: application id,
+     * exactly_once_v2, the commit interval, the state directory and the failing production-exception handler.
      *
      * @throws SettingsException for a bad value, or a {@code kafka.*} key that would override a fixed setting
      * @throws ConfigException when Kafka refuses a passed-through value
      */
     public static Properties streamsProperties(Settings settings) {
+        return streamsProperties(settings, KafkaClientSettings.from(settings));
+    }
+
+    /**
+     * {@link #streamsProperties(Settings)} with the client properties given: a lab binds every component to the
+     * same ones.
+     */
+    public static Properties streamsProperties(Settings settings, KafkaClientSettings client) {
         SchedulerConfig config = SchedulerConfig.from(settings);
-        Properties passThrough = settings.asProperties("kafka.");
-        passThrough.remove("bootstrap"); // kafka.bootstrap, below
+        Properties passThrough = client.properties();
         for (String key : passThrough.stringPropertyNames()) {
             if (FIXED.containsKey(key)) {
-                throw new SettingsException("setting 'kafka." + key + "' (from " + settings.source("kafka." + key)
-                        + ") would override what the scheduler fixes; set " + FIXED.get(key) + " instead");
+                String setting = KafkaClientSettings.PREFIX + key;
+                throw new SettingsException("setting '" + setting + "'"
+                        + (settings.contains(setting) ? " (from " + settings.source(setting) + ")" : "")
+                        + " would override what the scheduler fixes; set " + FIXED.get(key) + " instead");
             }
         }
         Properties props = new Properties();
@@ -354,7 +376,8 @@ public final class SchedulerApp implements AutoCloseable {
                 + "Usage: java -jar edgeweave-streams-scheduler-<version>-all.jar\n\n"
                 + "Settings, lowest precedence first: the defaults below, a properties file named by\n"
                 + "-Dedgeweave.config=<file> or EDGEWEAVE_CONFIG, environment variables. Any kafka.<name>\n"
-                + "(EDGEWEAVE_KAFKA_<NAME>) passes <name> to the Kafka clients, e.g. kafka.security.protocol.\n\n"
+                + "(EDGEWEAVE_KAFKA_<NAME>) passes <name> to the Kafka clients, e.g. kafka.security.protocol.\n"
+                + KafkaClientSettings.USAGE + "\n"
                 + SchedulerConfig.describeKeys();
     }
 

@@ -79,6 +79,20 @@ class SchedulerConfigTest {
     }
 
     @Test
+    void aScramUserAndThePasswordFromTheEnvironmentReachKafkaStreams() {
+        Properties p = SchedulerApp.streamsProperties(settings(Map.of("EDGEWEAVE_KAFKA_SASL_USERNAME", "edgeweave",
+                "EDGEWEAVE_KAFKA_SASL_PASSWORD", "pw-123")));
+        assertEquals("SASL_PLAINTEXT", p.get("security.protocol"));
+        assertEquals("SCRAM-SHA-512", p.get("sasl.mechanism"));
+        assertEquals("org.apache.kafka.common.security.scram.ScramLoginModule required username=\"edgeweave\" "
+                + "password=\"pw-123\";", p.get("sasl.jaas.config"));
+        assertFalse(p.containsKey("sasl.username") || p.containsKey("sasl.password"), p.toString());
+        SettingsException e = assertThrows(SettingsException.class, () -> SchedulerApp.streamsProperties(
+                settings(Map.of("EDGEWEAVE_KAFKA_SASL_USERNAME", "edgeweave"))));
+        assertTrue(e.getMessage().contains("EDGEWEAVE_KAFKA_SASL_PASSWORD"), e.getMessage());
+    }
+
+    @Test
     void aPassThroughMayNotOverrideWhatTheSchedulerFixes() {
         SettingsException e = assertThrows(SettingsException.class, () -> SchedulerApp.streamsProperties(
                 settings(Map.of("EDGEWEAVE_KAFKA_PROCESSING_GUARANTEE", "at_least_once"))));

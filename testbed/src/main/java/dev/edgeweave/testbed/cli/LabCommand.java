@@ -1,5 +1,7 @@
 package dev.edgeweave.testbed.cli;
 
+import dev.edgeweave.config.KafkaClientSettings;
+import dev.edgeweave.config.Settings;
 import dev.edgeweave.testbed.engine.FailureEvent;
 import dev.edgeweave.testbed.lab.BrokerProcess;
 import dev.edgeweave.testbed.lab.Lab;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
@@ -84,7 +87,10 @@ public final class LabCommand implements Callable<Integer> {
             + "JVMs compile their hot paths meanwhile. Default: ${DEFAULT-VALUE}.")
     int warmup;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "A running Kafka broker to use instead of starting one.")
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "A running Kafka broker to use instead of "
+            + "starting one. Every component and the lab's own clients then take the same Kafka client settings: "
+            + "EDGEWEAVE_KAFKA_SASL_USERNAME and EDGEWEAVE_KAFKA_SASL_PASSWORD for SCRAM-SHA-512, any other "
+            + "EDGEWEAVE_KAFKA_<NAME> (or a properties file named by EDGEWEAVE_CONFIG).")
     String bootstrap;
 
     /** The bundled scenarios, for the help text. */
@@ -111,9 +117,12 @@ public final class LabCommand implements Callable<Integer> {
                 : dev.edgeweave.testbed.lab.Fault.readPlan(chaos);
         Lab.Options o = new Lab.Options(scenario, duration, speedup, seed, load, Optional.ofNullable(trace), failures,
                 faults, Duration.ofMillis(commitIntervalMs), warmup, Duration.ofSeconds(120));
+        // A broker the lab starts itself is PLAINTEXT; one named by --bootstrap gets the client settings.
+        KafkaClientSettings kafka = bootstrap == null ? KafkaClientSettings.plaintext()
+                : KafkaClientSettings.from(Settings.fromSystem(Map.of(), "EDGEWEAVE"));
         Lab.Where where = new Lab.Where(Optional.ofNullable(bootstrap),
                 noDashboard ? OptionalInt.empty() : OptionalInt.of(dashboardPort),
-                bootstrap != null ? Path.of("").toAbsolutePath() : BrokerProcess.repoRoot());
+                bootstrap != null ? Path.of("").toAbsolutePath() : BrokerProcess.repoRoot(), kafka);
         Lab.Result r = new Lab(err).run(o, where);
         LabReport report = new LabReport(r);
         Path dir = out != null ? out : Path.of("target", "lab", r.scenarioName());

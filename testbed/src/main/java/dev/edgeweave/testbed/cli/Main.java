@@ -31,8 +31,10 @@ public final class Main implements Runnable {
         return new CommandLine(new Main()).setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
                     || e instanceof ScenarioException || e instanceof TraceException
+                    || e instanceof dev.edgeweave.config.SettingsException
                     || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException) {
-                // Bad input or a file that cannot be read: the message says what and where.
+                // Bad input, a bad setting, a file that cannot be read, a broker that refuses the login: the
+                // message says what and where.
                 cmd.getErr().println("edgeweave: " + e.getMessage());
             } else {
                 // Anything else is a bug: the whole trace, for the report.

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -34,7 +35,7 @@ import picocli.CommandLine.Spec;
                 "promptId defaults to a fresh UUID, createdAt to now, sloSeconds to 30; content is {\"text\": ...}, "
                         + "{\"base64\": ..., \"mediaType\": ...} or {\"uri\": ..., \"mediaType\": ..., \"sizeBytes\": "
                         + "...}; inline content over 256 KiB is refused. A bad line is reported with its number and "
-                        + "nothing of the file is produced."})
+                        + "nothing of the file is produced.", KafkaClient.HELP})
 public final class ProduceCommand implements Callable<Integer> {
 
     @Spec
@@ -69,11 +70,11 @@ public final class ProduceCommand implements Callable<Integer> {
             }
         }
         AvroCodec<Prompt> codec = AvroCodec.of(Prompt.class);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000,
+        Properties props = KafkaClient.connect(bootstrap).properties();
+        props.putAll(Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
             for (Prompt p : prompts) {
                 producer.send(new ProducerRecord<>(Topics.PROMPTS.name(), p.getPromptId().getBytes(StandardCharsets.UTF_8),
                         codec.encode(p))).get(30, TimeUnit.SECONDS);

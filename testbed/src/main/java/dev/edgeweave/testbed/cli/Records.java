@@ -66,15 +66,16 @@ final class Records {
      *
      * @param max most records to return per topic (the last ones), 0 for all
      */
-    static List<Line> read(String bootstrap, List<String> topics, Predicate<String> keep, int max) {
+    static List<Line> read(KafkaClient kafka, List<String> topics, Predicate<String> keep, int max) {
         List<Line> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        java.util.Properties props = kafka.properties();
+        props.putAll(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "edgeweave-cli-" + UUID.randomUUID(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props)) {
             for (String name : topics) {
                 Topic<?, ?> t = topic(name).orElseThrow(() -> new IllegalArgumentException("unknown topic " + name
                         + ": one of " + Topics.ALL.stream().map(Topic::name).toList() + " or node.<id>.prompts"));

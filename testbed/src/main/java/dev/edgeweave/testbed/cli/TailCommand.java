@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "tail", mixinStandardHelpOptions = true,
         description = "Prints the last records of any edgeweave topic (prompts, node-results, node-state, "
                 + "node.<id>.prompts, prompts-dlq, ...), decoded by its schema, one per line: time, topic-partition@offset, "
-                + "key, record. Read committed only.")
+                + "key, record. Read committed only. " + KafkaClient.HELP)
 public final class TailCommand implements Callable<Integer> {
 
     @Spec
@@ -36,7 +36,7 @@ public final class TailCommand implements Callable<Integer> {
         if (records < 0) {
             throw new IllegalArgumentException("--records must be >= 0, was " + records);
         }
-        List<Records.Line> lines = Records.read(bootstrap, List.of(topic), k -> true, records);
+        List<Records.Line> lines = Records.read(KafkaClient.connect(bootstrap), List.of(topic), k -> true, records);
         PrintWriter out = spec.commandLine().getOut();
         lines.stream().sorted(Comparator.comparing(Records.Line::timestamp)).forEach(out::println);
         out.flush();

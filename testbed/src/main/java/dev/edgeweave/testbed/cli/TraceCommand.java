@@ -5,11 +5,9 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -20,7 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "trace", mixinStandardHelpOptions = true,
         description = "Prints every record keyed by one prompt id across the topics a prompt goes through (prompts, "
                 + "every node.<id>.prompts, node-results, prompt-completions, prompt-rejections, prompts-dlq), "
-                + "decoded, in time order: its whole life.")
+                + "decoded, in time order: its whole life. " + KafkaClient.HELP)
 public final class TraceCommand implements Callable<Integer> {
 
     @Spec
@@ -37,14 +35,15 @@ public final class TraceCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<String> topics = new ArrayList<>(List.of(Topics.PROMPTS.name(), Topics.NODE_RESULTS.name(),
                 Topics.PROMPT_COMPLETIONS.name(), Topics.PROMPT_REJECTIONS.name(), Topics.PROMPTS_DLQ.name()));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        KafkaClient kafka = KafkaClient.connect(bootstrap);
+        try (Admin admin = Admin.create(kafka.properties())) {
             for (String name : admin.listTopics().names().get(30, TimeUnit.SECONDS)) {
                 if (Topics.nodeIdOf(name).isPresent()) {
                     topics.add(name);
                 }
             }
         }
-        List<Records.Line> lines = Records.read(bootstrap, topics, promptId::equals, 0);
+        List<Records.Line> lines = Records.read(kafka, topics, promptId::equals, 0);
         PrintWriter out = spec.commandLine().getOut();
         if (lines.isEmpty()) {
             spec.commandLine().getErr().println("edgeweave: no record of prompt " + promptId + " on " + topics.size()

@@ -29,15 +29,22 @@ public final class BrokerProcess implements AutoCloseable {
     private final Path script;
     private final Path dir;
     private final int[] ports;
+    /** {@code --scram-user NAME --scram-password-env VAR}, or nothing. */
+    private final List<String> scramArgs;
+    /** The password's variable for the script's environment, or nothing; never on a command line. */
+    private final Map<String, String> scramEnv;
     private final String bootstrap;
     private final long pid;
     private final PrintStream log;
     private boolean stopped;
 
-    private BrokerProcess(Path script, Path dir, int[] ports, String bootstrap, long pid, PrintStream log) {
+    private BrokerProcess(Path script, Path dir, int[] ports, List<String> scramArgs, Map<String, String> scramEnv,
+                          String bootstrap, long pid, PrintStream log) {
         this.script = script;
         this.dir = dir;
         this.ports = ports;
+        this.scramArgs = scramArgs;
+        this.scramEnv = scramEnv;
         this.bootstrap = bootstrap;
         this.pid = pid;
         this.log = log;
@@ -52,27 +59,44 @@ public final class BrokerProcess implements AutoCloseable {
      */
     public static BrokerProcess start(Path repoRoot, Path dir, Duration timeout, PrintStream log)
             throws IOException, InterruptedException {
-        return start(repoRoot.resolve("infra").resolve("broker.sh"), dir, freePorts(2), timeout, log);
+        return start(repoRoot.resolve("infra").resolve("broker.sh"), dir, freePorts(2), List.of(), Map.of(), timeout,
+                log);
+    }
+
+    /**
+     * Starts a broker whose client listener takes SASL/SCRAM-SHA-512 only, with {@code user}'s credentials created
+     * when its storage is formatted ({@code broker.sh --scram-user --scram-password-env}). The password reaches
+     * the script in its environment, as {@code passwordVariable}: never on a command line.
+     */
+    public static BrokerProcess startScram(Path repoRoot, Path dir, Duration timeout, PrintStream log, String user,
+                                           String passwordVariable, String password)
+            throws IOException, InterruptedException {
+        return start(repoRoot.resolve("infra").resolve("broker.sh"), dir, freePorts(2),
+                List.of("--scram-user", user, "--scram-password-env", passwordVariable),
+                Map.of(passwordVariable, password), timeout, log);
     }
 
     /** Stops this broker and starts it again on the same ports with the same data. */
     public BrokerProcess restart(Duration timeout) throws IOException, InterruptedException {
         close();
-        return start(script, dir, ports, timeout, log);
+        return start(script, dir, ports, scramArgs, scramEnv, timeout, log);
     }
 
-    private static BrokerProcess start(Path script, Path dir, int[] ports, Duration timeout, PrintStream log)
+    private static BrokerProcess start(Path script, Path dir, int[] ports, List<String> scramArgs,
+                                       Map<String, String> scramEnv, Duration timeout, PrintStream log)
             throws IOException, InterruptedException {
         if (!Files.isRegularFile(script)) {
             throw new IllegalStateException("cannot start a Kafka broker: " + script + " is missing");
         }
         Files.createDirectories(dir);
-        List<String> command = List.of("bash", script.toString(), "start", "--port", Integer.toString(ports[0]),
-                "--controller-port", Integer.toString(ports[1]), "--dir", dir.toString(),
-                "--timeout", Long.toString(Math.max(1, timeout.toSeconds())));
+        List<String> command = new ArrayList<>(List.of("bash", script.toString(), "start", "--port",
+                Integer.toString(ports[0]), "--controller-port", Integer.toString(ports[1]), "--dir", dir.toString(),
+                "--timeout", Long.toString(Math.max(1, timeout.toSeconds()))));
+        command.addAll(scramArgs);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         env.putIfAbsent("BROKER_HEAP_OPTS", LAB_HEAP);
+        env.putAll(scramEnv);
         Process p = pb.start();
         Deque<String> last = new ArrayDeque<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -96,7 +120,7 @@ public final class BrokerProcess implements AutoCloseable {
                     + "):\n  " + String.join("\n  ", last));
         }
         long pid = Long.parseLong(Files.readString(dir.resolve("broker.pid")).trim());
-        return new BrokerProcess(script, dir, ports, bootstrap, pid, log);
+        return new BrokerProcess(script, dir, ports, scramArgs, scramEnv, bootstrap, pid, log);
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.edgeweave.testbed.lab;
 
+import dev.edgeweave.config.KafkaClientSettings;
 import dev.edgeweave.schemas.topic.DeadLetter;
+import dev.edgeweave.schemas.topic.KafkaAccess;
 import dev.edgeweave.schemas.topic.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,10 +55,11 @@ public record Invariants(long prompts, long accepted, long deadLettered, long wi
     /**
      * Checks the topics of the broker at {@code bootstrap}.
      *
+     * @param client              the Kafka client properties of the run (security)
      * @param ours                which prompt ids (record keys) belong to the run checked
      * @param commandApplications how many times each command id was applied, per connector instance
      */
-    public static Invariants check(String bootstrap, Predicate<String> ours,
+    public static Invariants check(String bootstrap, KafkaClientSettings client, Predicate<String> ours,
                                    List<Map<String, Integer>> commandApplications) {
         List<String> examples = new ArrayList<>();
         Set<Long> deadLetteredAt = new HashSet<>();
@@ -65,7 +68,7 @@ public record Invariants(long prompts, long accepted, long deadLettered, long wi
         long prompts = 0;
         long deadLettered = 0;
         long acceptedTwice = 0;
-        try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap)) {
+        try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap, client)) {
             for (ConsumerRecord<byte[], byte[]> r : readAll(c, Topics.PROMPTS_DLQ.name())) {
                 try {
                     DeadLetter d = DeadLetter.read(r.key(), r.value(), r.headers());
@@ -164,12 +167,13 @@ public record Invariants(long prompts, long accepted, long deadLettered, long wi
         return out;
     }
 
-    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
-        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "lab-invariants-" + UUID.randomUUID(),
+    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, KafkaClientSettings client) {
+        java.util.Properties props = KafkaAccess.properties(bootstrap, client);
+        props.putAll(Map.of(ConsumerConfig.GROUP_ID_CONFIG, "lab-invariants-" + UUID.randomUUID(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
+        return new KafkaConsumer<>(props);
     }
 }

@@ -2,6 +2,7 @@ package dev.edgeweave.testbed.lab;
 
 import dev.edgeweave.agents.AgentsConfig;
 import dev.edgeweave.agents.Brain;
+import dev.edgeweave.config.KafkaClientSettings;
 import dev.edgeweave.config.Settings;
 import dev.edgeweave.connector.ConnectorConfig;
 import dev.edgeweave.connector.NodeConnector;
@@ -24,6 +25,7 @@ import dev.edgeweave.scheduler.SchedulerCounters;
 import dev.edgeweave.scheduler.SchedulerSettings;
 import dev.edgeweave.scheduler.SchedulerTopology;
 import dev.edgeweave.schemas.avro.AvroCodec;
+import dev.edgeweave.schemas.topic.KafkaAccess;
 import dev.edgeweave.schemas.topic.TopicAdmin;
 import dev.edgeweave.schemas.topic.Topics;
 import dev.edgeweave.testbed.engine.FailureEvent;
@@ -82,7 +84,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -169,9 +170,20 @@ public final class Lab {
         }
     }
 
-    /** Where the lab runs: its broker and dashboard. */
-    public record Where(Optional<String> bootstrap, OptionalInt dashboardPort, Path repoRoot) {
+    /**
+     * Where the lab runs: its broker and dashboard. {@code kafka} is the client properties of every component and
+     * of the lab's own clients for a broker named by {@code bootstrap} (SCRAM, TLS); a broker the lab starts
+     * itself is PLAINTEXT.
+     */
+    public record Where(Optional<String> bootstrap, OptionalInt dashboardPort, Path repoRoot,
+                        KafkaClientSettings kafka) {
+        public Where(Optional<String> bootstrap, OptionalInt dashboardPort, Path repoRoot) {
+            this(bootstrap, dashboardPort, repoRoot, KafkaClientSettings.plaintext());
+        }
     }
+
+    /** The Kafka client properties of this run's components and clients: {@link Where#kafka}, or PLAINTEXT. */
+    private volatile KafkaClientSettings kafka = KafkaClientSettings.plaintext();
 
     /**
      * The pipeline's figures.
@@ -327,7 +339,11 @@ public final class Lab {
             String bootstrap;
             if (where.bootstrap().isPresent()) {
                 bootstrap = where.bootstrap().get();
+                kafka = where.kafka();
+                say("Kafka at %s: %s", bootstrap, kafka.describe());
+                KafkaAccess.check(bootstrap, kafka, KafkaAccess.START_TIMEOUT); // a refused login: one clear line
             } else {
+                kafka = KafkaClientSettings.plaintext();
                 v.phase("starting the broker");
                 parts.broker = BrokerProcess.start(where.repoRoot(), state.resolve("broker"), Duration.ofSeconds(90),
                         log);
@@ -372,7 +388,7 @@ public final class Lab {
                 if (!telemetry.fallbackReasons.isEmpty()) {
                     say("agent decisions the optimizer made instead, by agent and reason: %s", telemetry.fallbackReasons);
                 }
-                Invariants invariants = Invariants.check(bootstrap, id -> id.startsWith(run + "-"),
+                Invariants invariants = Invariants.check(bootstrap, kafka, id -> id.startsWith(run + "-"),
                         parts.commandApplications());
                 say("invariants %s: %d prompts, %d accepted, %d dead-lettered; %d without a terminal record, %d with "
                                 + "several, %d terminal records without a prompt, %d accepted twice, %d commands applied "
@@ -430,7 +446,7 @@ public final class Lab {
      * clock, and Kafka refuses records more than {@code message.timestamp.after.max.ms} (1 h) ahead.
      */
     private void prepareBroker(String bootstrap) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = KafkaAccess.admin(bootstrap, kafka)) {
             try {
                 admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.BROKER, ""),
                         List.of(new AlterConfigOp(new ConfigEntry("log.message.timestamp.after.max.ms",
@@ -1121,7 +1137,7 @@ public final class Lab {
      */
     private double[] routingMs(String bootstrap, Replay replay) throws Exception {
         List<String> nodeTopics = new ArrayList<>();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = KafkaAccess.admin(bootstrap, kafka)) {
             for (String t : admin.listTopics().names().get(30, TimeUnit.SECONDS)) {
                 if (Topics.nodeIdOf(t).isPresent()) {
                     nodeTopics.add(t);
@@ -1164,7 +1180,7 @@ public final class Lab {
      * Reads the servers' states and the agents' decisions for the dashboard, and counts the decisions (and the
      * guard's refusals) for the summary.
      */
-    private static final class Telemetry implements AutoCloseable {
+    private final class Telemetry implements AutoCloseable {
         private final KafkaConsumer<String, byte[]> consumer;
         private final LabView view;
         private final Thread thread;
@@ -1246,8 +1262,8 @@ public final class Lab {
                 .build();
     }
 
-    private static KafkaStreams scheduler(String bootstrap, String run, CityClock clock, Path state,
-                                          List<EdgeServer> servers, Duration commitInterval) {
+    private KafkaStreams scheduler(String bootstrap, String run, CityClock clock, Path state,
+                                   List<EdgeServer> servers, Duration commitInterval) {
         Settings s = Settings.load(SchedulerConfig.DEFAULTS, Optional.empty(), Map.of(), SchedulerConfig.ENV_PREFIX)
                 .withOverrides(Map.of(SchedulerConfig.BOOTSTRAP, bootstrap, SchedulerConfig.APPLICATION_ID, run,
                         SchedulerConfig.CITY_SPEEDUP, Double.toString(clock.speedup()),
@@ -1259,7 +1275,7 @@ public final class Lab {
                         SchedulerConfig.HEARTBEAT_TIMEOUT, Math.max(3, Math.round(0.3 * clock.speedup() * 3)) + "s",
                         SchedulerConfig.STATE_DIR, state.resolve("streams").toString()));
         SchedulerConfig c = SchedulerConfig.from(s);
-        Properties props = SchedulerApp.streamsProperties(s);
+        Properties props = SchedulerApp.streamsProperties(s, kafka);
         KafkaStreams streams = new KafkaStreams(SchedulerTopology.build(SchedulerTopology.Names.standard(),
                 dev.edgeweave.core.model.ModelCatalog.standard(), new CityState(GpuCatalog.standard(), c.nodes()),
                 Optional.empty(), c.scheduler(), c.cityClock(), new SchedulerCounters()), props);
@@ -1267,7 +1283,7 @@ public final class Lab {
         return streams;
     }
 
-    private static ConnectorConfig connectorConfig(String bootstrap, EdgeServer s, CityClock clock) {
+    private ConnectorConfig connectorConfig(String bootstrap, EdgeServer s, CityClock clock) {
         Map<String, String> o = new HashMap<>();
         o.put(ConnectorConfig.BOOTSTRAP, bootstrap);
         o.put(ConnectorConfig.NODE_ID, s.id());
@@ -1278,14 +1294,14 @@ public final class Lab {
         o.put(ConnectorConfig.CITY_START, clock.start().toString());
         o.put(ConnectorConfig.HTTP_PORT, "0");
         return ConnectorConfig.from(Settings.load(ConnectorConfig.DEFAULTS, Optional.empty(), Map.of(),
-                ConnectorConfig.ENV_PREFIX).withOverrides(o), GpuCatalog.standard());
+                ConnectorConfig.ENV_PREFIX).withOverrides(o), GpuCatalog.standard()).withKafka(kafka);
     }
 
     /**
      * The planner job on an embedded MiniCluster, checkpointing every wall second into {@code checkpoints} (kept
      * when cancelled, for a restart), from {@code restore} when given.
      */
-    private static JobClient planner(String bootstrap, String run, Path checkpoints, Path restore, AgentsConfig agents)
+    private JobClient planner(String bootstrap, String run, Path checkpoints, Path restore, AgentsConfig agents)
             throws Exception {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
@@ -1302,24 +1318,26 @@ public final class Lab {
         PlannerSettings s = PlannerSettings.DEFAULTS.withAgents(agents);
         DataStream<CityEvent> events = env.fromSource(KafkaIO.source(bootstrap, run + "-planner",
                         PlannerMain.INPUTS.stream().map(t -> t.name()).toList(), OffsetsInitializer.latest(),
-                        new Properties()), PlannerJob.watermarks(s), "city events").uid("city-events");
-        PlannerJob.build(events, KafkaIO.sink(bootstrap, new Properties()), s);
+                        kafka.properties()), PlannerJob.watermarks(s), "city events").uid("city-events");
+        PlannerJob.build(events, KafkaIO.sink(bootstrap, kafka.properties()), s);
         return env.executeAsync("edgeweave lab planner");
     }
 
-    private static Map<String, Object> producerProps(String bootstrap) {
-        return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 2,
+    private Properties producerProps(String bootstrap) {
+        Properties p = KafkaAccess.properties(bootstrap, kafka);
+        p.putAll(Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 2,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+        return p;
     }
 
-    private static KafkaConsumer<String, byte[]> consumer(String bootstrap, List<String> topics) {
-        KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "lab-" + UUID.randomUUID(),
+    private KafkaConsumer<String, byte[]> consumer(String bootstrap, List<String> topics) {
+        Properties p = KafkaAccess.properties(bootstrap, kafka);
+        p.putAll(Map.of(ConsumerConfig.GROUP_ID_CONFIG, "lab-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
+        KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p);
         c.subscribe(topics);
         return c;
     }
