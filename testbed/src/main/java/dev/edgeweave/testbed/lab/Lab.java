@@ -234,11 +234,19 @@ public final class Lab {
     }
 
     private final PrintStream log;
+    /** Records sent beside the replay, if any ({@code ./edgeweave fuzz}). */
+    private SideTraffic side;
     /** Where the dashboard's state comes from; set once the run knows its workload. */
     private volatile LabView view;
 
     public Lab(PrintStream log) {
         this.log = log;
+    }
+
+    /** Sends {@code traffic} beside the replay of the next run. */
+    public Lab withSideTraffic(SideTraffic traffic) {
+        this.side = traffic;
+        return this;
     }
 
     /** The dashboard's JSON: the running lab's, or a waiting note before it knows its workload. */
@@ -343,7 +351,13 @@ public final class Lab {
                 awaitReady(bootstrap, evaluation, servers, Duration.ofSeconds(120));
                 warmUp(producer, ends, w, n, clock, run, o.warmupSeconds(), Duration.ofSeconds(120));
                 Replay replay = new Replay(o, w, n, servers, clock, run, v, parts);
+                if (side != null) {
+                    side.start(bootstrap, run + "-", o.citySpanSeconds(), clock);
+                }
                 replay.run(producer, ends);
+                if (side != null) {
+                    side.finish();
+                }
                 Invariants invariants = Invariants.check(bootstrap, id -> id.startsWith(run + "-"),
                         parts.commandApplications());
                 say("invariants %s: %d prompts, %d accepted, %d dead-lettered; %d without a terminal record, %d with "
@@ -775,6 +789,9 @@ public final class Lab {
                     producedAt[next] = at.toEpochMilli();
                     next++;
                 }
+                if (side != null) {
+                    side.send(producer, next == n ? Double.POSITIVE_INFINITY : cityNow, next);
+                }
                 // Faults are injected on their own thread: a restart takes seconds, the replay keeps its pace.
                 while (!plan.isEmpty() && plan.get(0).atSeconds() <= cityNow) {
                     Fault f = plan.remove(0);
@@ -782,7 +799,7 @@ public final class Lab {
                 }
                 long now = clock.millis();
                 for (ConsumerRecord<String, byte[]> r : ends.poll(Duration.ofMillis(20))) {
-                    int i = indexOf(r.key());
+                    int i = side != null && side.owns(r) ? -1 : indexOf(r.key());
                     if (i < 0 || !firstDelivery(r)) {
                         continue;
                     }
@@ -865,7 +882,7 @@ public final class Lab {
             long quiet = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
             while (System.nanoTime() < quiet) {
                 for (ConsumerRecord<String, byte[]> r : ends.poll(Duration.ofMillis(100))) {
-                    if (!firstDelivery(r)) {
+                    if (!firstDelivery(r) || side != null && side.owns(r)) {
                         continue;
                     }
                     int i = indexOf(r.key());
