@@ -26,6 +26,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -44,7 +47,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li><b>Admission.</b> Undecodable or invalid bytes, a key that is not the prompt id, and an id accepted
- *       within the duplicate retention go to {@code prompts-dlq} with the reason, source partition and offset;
+ *       within the duplicate retention go to {@code prompts-dlq} with the reason, source partition and offset
+ *       (and the input's own headers, kept);
  *       everything else is accepted. An accepted prompt already past its deadline is rejected
  *       {@code DEADLINE_EXCEEDED}; otherwise its first attempt is routed.</li>
  *   <li><b>Routing.</b> {@link Dispatcher}; no candidate means {@code NO_CAPACITY}.</li>
@@ -157,9 +161,28 @@ final class RouteProcessor implements Processor<byte[], byte[], Object, Object> 
         DeadLetter letter = DeadLetter.of(record.key(), record.value(), reason.name(), why, meta.topic(),
                 meta.partition(), meta.offset());
         context.forward(new Record<Object, Object>(record.key(), letter.payload(), record.timestamp(),
-                letter.headers()), SchedulerTopology.DLQ_SINK);
+                deadLetterHeaders(record.headers(), letter)), SchedulerTopology.DLQ_SINK);
         counters.countDeadLetter(reason);
         LOG.warn("dead-lettered {}/{}@{}: {} {}", meta.topic(), meta.partition(), meta.offset(), reason, why);
+    }
+
+    /**
+     * The input's own headers (a producer's trace or test ids, so it can find its refused record), then the dead
+     * letter's; an input header with a dead-letter header's name is dropped, so the reason and source cannot be
+     * forged by the producer.
+     */
+    static Headers deadLetterHeaders(Headers input, DeadLetter letter) {
+        Headers out = new RecordHeaders();
+        Headers ours = letter.headers();
+        for (Header h : input) {
+            if (ours.lastHeader(h.key()) == null) {
+                out.add(h);
+            }
+        }
+        for (Header h : ours) {
+            out.add(h);
+        }
+        return out;
     }
 
     // ---- routing -----------------------------------------------------------------------------------------

@@ -134,6 +134,12 @@ final class SchedulerFixture implements AutoCloseable {
         prompts.pipeInput(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, clock.instant());
     }
 
+    /** A raw record with headers, as a producer that tags its records sends it. */
+    void sendRaw(String key, byte[] value, org.apache.kafka.common.header.Headers headers) {
+        prompts.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, headers, clock.instant()));
+    }
+
     void result(String promptId, int attempt, String node, AttemptOutcome outcome, ReasonCode reason) {
         AttemptResult.Builder r = AttemptResult.newBuilder().setPromptId(promptId).setAttempt(attempt).setNodeId(node)
                 .setModelId(CHAT).setOutcome(outcome).setReason(reason).setStartedAt(clock.instant())

@@ -101,6 +101,33 @@ class SchedulerTopologyTest {
     }
 
     @Test
+    void aDeadLetterKeepsTheInputsHeadersButNotForgedDeadLetterOnes() {
+        try (SchedulerFixture f = SchedulerFixture.twoServersHoldingChat()) {
+            org.apache.kafka.common.header.internals.RecordHeaders in =
+                    new org.apache.kafka.common.header.internals.RecordHeaders();
+            in.add("trace-id", "t-17".getBytes(StandardCharsets.UTF_8));
+            in.add(DeadLetter.H_REASON_CODE, "FINE".getBytes(StandardCharsets.UTF_8));
+            in.add(DeadLetter.H_SOURCE_OFFSET, "99".getBytes(StandardCharsets.UTF_8));
+            f.sendRaw("x", "not avro at all".getBytes(StandardCharsets.UTF_8), in);
+            f.send(prompt("p-1").build());
+            f.sendRaw("p-1", AvroCodec.of(dev.edgeweave.v1.Prompt.class).encode(prompt("p-1").build()), in);
+            List<TestRecord<byte[], byte[]>> dlq = f.deadLetters();
+            assertEquals(2, dlq.size());
+            for (TestRecord<byte[], byte[]> r : dlq) {
+                assertEquals("t-17", new String(r.headers().lastHeader("trace-id").value(), StandardCharsets.UTF_8));
+                assertEquals(1, r.headers().toArray().length - 7, "the input's one header of its own, then ours: "
+                        + java.util.Arrays.toString(r.headers().toArray()));
+            }
+            DeadLetter bad = DeadLetter.read(dlq.get(0).key(), dlq.get(0).value(), dlq.get(0).headers());
+            assertEquals("INVALID", bad.reasonCode());
+            assertEquals(0, bad.sourceOffset());
+            DeadLetter dup = DeadLetter.read(dlq.get(1).key(), dlq.get(1).value(), dlq.get(1).headers());
+            assertEquals("DUPLICATE", dup.reasonCode());
+            assertEquals(2, dup.sourceOffset());
+        }
+    }
+
+    @Test
     void admissionControlRejectsAPromptPredictedFarOverItsSloAndAdmitsTheRest() {
         try (SchedulerFixture f = SchedulerFixture.twoServersHoldingChat()) {
             f.send(prompt("p-ok").build());

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "edgeweave", mixinStandardHelpOptions = true, version = "edgeweave 0.1.0",
         description = "Fairness-aware, multi-agent serving of generative AI on a city's edge GPU servers.",
         subcommands = {EvaluateCommand.class, LabCommand.class, BenchCommand.class, ProduceCommand.class,
-                TailCommand.class, TraceCommand.class})
+                TailCommand.class, TraceCommand.class, FuzzCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -250,6 +250,8 @@ public final class Lab {
     private final PrintStream log;
     /** Put into every prompt's user id and content; empty unless {@link #planting}. */
     private volatile String marker = "";
+    /** Records sent beside the replay, if any ({@code ./edgeweave fuzz}). */
+    private SideTraffic side;
     /** Where the dashboard's state comes from; set once the run knows its workload. */
     private volatile LabView view;
 
@@ -265,6 +267,12 @@ public final class Lab {
      */
     public Lab planting(String marker) {
         this.marker = java.util.Objects.requireNonNull(marker, "marker");
+        return this;
+    }
+
+    /** Sends {@code traffic} beside the replay of the next run. */
+    public Lab withSideTraffic(SideTraffic traffic) {
+        this.side = traffic;
         return this;
     }
 
@@ -381,7 +389,13 @@ public final class Lab {
                 awaitReady(bootstrap, evaluation, servers, Duration.ofSeconds(120));
                 warmUp(producer, ends, w, n, clock, run, o.warmupSeconds(), Duration.ofSeconds(120));
                 Replay replay = new Replay(o, w, n, servers, clock, run, v, parts);
+                if (side != null) {
+                    side.start(bootstrap, run + "-", o.citySpanSeconds(), clock);
+                }
                 replay.run(producer, ends);
+                if (side != null) {
+                    side.finish();
+                }
                 if (parts.llm != null) {
                     say("the scripted language model's requests by its mode: %s", parts.llm.requests());
                 }
@@ -836,6 +850,9 @@ public final class Lab {
                     producedAt[next] = at.toEpochMilli();
                     next++;
                 }
+                if (side != null) {
+                    side.send(producer, next == n ? Double.POSITIVE_INFINITY : cityNow, next);
+                }
                 // Faults are injected on their own thread: a restart takes seconds, the replay keeps its pace.
                 // A fault that ends as another begins (the model down, then answering garbage) ends first.
                 while (!spanEnds.isEmpty() && spanEnds.get(0).untilSeconds() <= cityNow) {
@@ -848,7 +865,7 @@ public final class Lab {
                 }
                 long now = clock.millis();
                 for (ConsumerRecord<String, byte[]> r : ends.poll(Duration.ofMillis(20))) {
-                    int i = indexOf(r.key());
+                    int i = side != null && side.owns(r) ? -1 : indexOf(r.key());
                     if (i < 0 || !firstDelivery(r)) {
                         continue;
                     }
@@ -931,7 +948,7 @@ public final class Lab {
             long quiet = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
             while (System.nanoTime() < quiet) {
                 for (ConsumerRecord<String, byte[]> r : ends.poll(Duration.ofMillis(100))) {
-                    if (!firstDelivery(r)) {
+                    if (!firstDelivery(r) || side != null && side.owns(r)) {
                         continue;
                     }
                     int i = indexOf(r.key());
