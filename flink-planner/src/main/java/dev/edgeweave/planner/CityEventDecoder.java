@@ -5,6 +5,7 @@ import dev.edgeweave.core.model.ModelSpec;
 import dev.edgeweave.core.latency.LatencyLaws;
 import dev.edgeweave.schemas.InvalidRecordException;
 import dev.edgeweave.schemas.PromptValidator;
+import dev.edgeweave.schemas.ValidatedPrompt;
 import dev.edgeweave.schemas.avro.AvroCodec;
 import dev.edgeweave.schemas.topic.Topics;
 import dev.edgeweave.v1.AttemptOutcome;
@@ -21,8 +22,9 @@ import java.util.Locale;
 
 /**
  * Turns a record of one of the planner's input topics into a {@link CityEvent}. A record that does not decode,
- * or names a model the catalog lacks, is refused with an {@link InvalidRecordException} naming why: the
- * source skips it and counts it, and the job goes on.
+ * or a prompt the scheduler would dead-letter ({@link PromptValidator}: an unknown model, sizes over the model's
+ * limits, created more than an hour after it was produced, ...), is refused with an {@link InvalidRecordException}
+ * naming why: the source skips it and counts it, and the job goes on.
  */
 public final class CityEventDecoder {
 
@@ -33,22 +35,27 @@ public final class CityEventDecoder {
     private static final AvroCodec<NodeState> STATES = AvroCodec.of(NodeState.class);
     private static final AvroCodec<LinkSample> LINKS = AvroCodec.of(LinkSample.class);
 
-    private final ModelCatalog catalog;
+    private final PromptValidator validator;
 
     public CityEventDecoder(ModelCatalog catalog) {
-        this.catalog = catalog;
+        this.validator = new PromptValidator(catalog, java.time.Clock.systemUTC());
     }
 
     /**
-     * @param topic the topic the record came from (by its standard name's suffix, so prefixed test topics work)
-     * @throws InvalidRecordException for bytes that do not decode, a topic it does not read, an unknown model
+     * @param topic     the topic the record came from (by its standard name's suffix, so prefixed test topics work)
+     * @param timestamp the record's timestamp (epoch ms): a prompt is validated as the scheduler validates it, as
+     *                  of when it was produced
+     * @throws InvalidRecordException for bytes that do not decode, a topic it does not read, a prompt the
+     *                                scheduler refuses (it names the field)
      */
-    public CityEvent decode(String topic, byte[] value) {
+    public CityEvent decode(String topic, byte[] value, long timestamp) {
         if (value == null) {
             throw InvalidRecordException.undecodable(topic, "a null value (a tombstone)", null);
         }
         if (topic.endsWith(Topics.PROMPTS.name())) {
-            return arrival(PROMPTS.decode(value));
+            // The scheduler dead-letters what PromptValidator refuses; the planner's demand and slowdowns must not
+            // count it either (a size far over the model's limit would otherwise ask for capacity no prompt needs).
+            return arrival(validator.validate(PROMPTS.decode(value), java.time.Instant.ofEpochMilli(timestamp)));
         } else if (topic.endsWith(Topics.NODE_RESULTS.name())) {
             AttemptResult r = RESULTS.decode(value);
             CityEvent e = CityEvent.of(CityEvent.Kind.RESULT, r.getFinishedAt().toEpochMilli());
@@ -92,23 +99,17 @@ public final class CityEventDecoder {
         throw InvalidRecordException.undecodable(topic, "not a topic the planner reads", null);
     }
 
-    private CityEvent arrival(Prompt p) {
-        ModelSpec model = catalog.find(p.getModelId()).orElseThrow(() ->
-                InvalidRecordException.invalidField("modelId", "prompt " + p.getPromptId() + " names unknown model "
-                        + p.getModelId()));
+    private CityEvent arrival(ValidatedPrompt valid) {
+        Prompt p = valid.prompt();
+        ModelSpec model = valid.model();
         CityEvent e = CityEvent.of(CityEvent.Kind.ARRIVAL, p.getCreatedAt().toEpochMilli());
         e.promptId = p.getPromptId();
         e.modelId = model.id();
         e.modelClass = model.modelClass().name();
         e.accessPointId = p.getAccessPointId();
         e.sloSeconds = p.getSloSeconds();
-        dev.edgeweave.core.model.PromptSize size;
-        try {
-            size = PromptValidator.toSize(p.getSizes());
-            e.inferenceSeconds = LatencyLaws.referenceInferenceSeconds(model, size);
-        } catch (IllegalArgumentException bad) {
-            throw InvalidRecordException.invalidField("sizes", "prompt " + p.getPromptId() + ": " + bad.getMessage());
-        }
+        dev.edgeweave.core.model.PromptSize size = valid.size();
+        e.inferenceSeconds = LatencyLaws.referenceInferenceSeconds(model, size);
         e.sizes = new long[] {size.inputTokens(), size.images(), size.imagePixels(), size.outputTokens(), size.steps(),
                 size.outputPixels(), size.inputBytes()};
         e.audioSeconds = size.audioSeconds();

@@ -75,7 +75,7 @@ public final class KafkaIO {
         @Override
         public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<CityEvent> out) {
             try {
-                out.collect(decoder.decode(record.topic(), record.value()));
+                out.collect(decoder.decode(record.topic(), record.value(), record.timestamp()));
             } catch (InvalidRecordException | IllegalArgumentException e) {
                 corrupt.inc();
                 LOG.warn("skipped {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());

@@ -51,7 +51,18 @@ public final class PromptValidator {
      * @throws InvalidRecordException naming the first field that is wrong
      */
     public ValidatedPrompt validate(Prompt prompt) {
+        return validate(prompt, clock.instant());
+    }
+
+    /**
+     * Validates {@code prompt} as {@link #validate(Prompt)} does, against {@code now} rather than the clock: a
+     * reader that sees prompts after the fact (the planner) judges each by when it was produced.
+     *
+     * @throws InvalidRecordException naming the first field that is wrong
+     */
+    public ValidatedPrompt validate(Prompt prompt, Instant now) {
         Objects.requireNonNull(prompt, "prompt");
+        Objects.requireNonNull(now, "now");
         requireId("promptId", prompt.getPromptId());
         requireId("modelId", prompt.getModelId());
         requireId("userId", prompt.getUserId());
@@ -68,10 +79,10 @@ public final class PromptValidator {
         if (createdAt == null) {
             throw InvalidRecordException.invalidField("createdAt", "missing");
         }
-        Instant latest = clock.instant().plus(MAX_CREATED_AHEAD);
+        Instant latest = now.plus(MAX_CREATED_AHEAD);
         if (createdAt.isAfter(latest)) {
             throw InvalidRecordException.invalidField("createdAt", "is " + createdAt + ", more than "
-                    + MAX_CREATED_AHEAD.toMinutes() + " minutes ahead of the clock (" + clock.instant() + ")");
+                    + MAX_CREATED_AHEAD.toMinutes() + " minutes ahead of the clock (" + now + ")");
         }
 
         PromptSize size = toSize(prompt.getSizes());
