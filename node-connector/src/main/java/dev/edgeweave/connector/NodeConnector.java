@@ -43,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -147,6 +148,8 @@ public final class NodeConnector implements AutoCloseable {
     private Thread promptPoller;
     private Thread commandPoller;
     private java.util.concurrent.ScheduledExecutorService prober;
+    /** Access points whose emulated link to this server is cut ({@link #partition}). */
+    private final Set<String> partitioned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** One attempt being served: where its record came from, and when it arrived. */
     private record InFlight(TopicPartition tp, long offset, RoutedPrompt routed, Work work) {
@@ -596,12 +599,45 @@ public final class NodeConnector implements AutoCloseable {
                 .setDraining(draining).build();
     }
 
+    /**
+     * Cuts ({@code down}) or restores the emulated link from access point {@code peer} to this server: while cut,
+     * every round of probes reports it down ({@code LinkSample} of 0 probes, which the scheduler routes nothing
+     * over); restored, it reports the link's configured figures again, or, for a link without any, a tombstone
+     * (the scheduler goes back to the city map's estimate). Each change is published at once.
+     */
+    public void partition(String peer, boolean down) {
+        java.util.Objects.requireNonNull(peer, "peer");
+        Instant at = node.clock().instant();
+        synchronized (partitioned) { // a round of probes sends nothing of this peer's in between
+            if (down) {
+                partitioned.add(peer);
+                sendLinkDown(peer, at);
+            } else if (partitioned.remove(peer)) {
+                ConnectorConfig.EmulatedLink l = config.emulatedLinks().get(peer);
+                if (l != null) {
+                    sendLink(peer, l.rttMillis(), l.uplinkMbps(), l.downlinkMbps(), at, 1);
+                } else if (!config.probes().containsKey(peer)) {
+                    send(Topics.NETWORK_TELEMETRY.name(), Topics.linkKey(peer, nodeId), null, null);
+                }
+            }
+        }
+    }
+
     /** On the probe thread: one round of network probes. */
     private void probe() {
         Instant at = node.clock().instant();
-        config.emulatedLinks().forEach((peer, l) -> sendLink(peer, l.rttMillis(), l.uplinkMbps(), l.downlinkMbps(),
-                at, 1));
+        synchronized (partitioned) {
+            partitioned.forEach(peer -> sendLinkDown(peer, at));
+            config.emulatedLinks().forEach((peer, l) -> {
+                if (!partitioned.contains(peer)) {
+                    sendLink(peer, l.rttMillis(), l.uplinkMbps(), l.downlinkMbps(), at, 1);
+                }
+            });
+        }
         config.probes().forEach((peer, target) -> {
+            if (partitioned.contains(peer)) {
+                return;
+            }
             int colon = target.lastIndexOf(':');
             String host = target.substring(0, colon);
             int port = Integer.parseInt(target.substring(colon + 1));
@@ -616,13 +652,25 @@ public final class NodeConnector implements AutoCloseable {
                     LOG.debug("probe of {} ({}) failed: {}", peer, target, e.toString());
                 }
             }
-            if (ok > 0) {
-                double[] got = java.util.Arrays.copyOf(rtts, ok);
-                java.util.Arrays.sort(got);
-                // A TCP connect measures the round trip; throughput is not probed, so the rates are left high.
-                sendLink(peer, got[ok / 2] * config.citySpeedup(), 1000, 1000, at, ok);
+            synchronized (partitioned) {
+                if (partitioned.contains(peer)) {
+                    return; // cut while it was probed
+                }
+                if (ok > 0) {
+                    double[] got = java.util.Arrays.copyOf(rtts, ok);
+                    java.util.Arrays.sort(got);
+                    // A TCP connect measures the round trip; throughput is not probed, so the rates are left high.
+                    sendLink(peer, got[ok / 2] * config.citySpeedup(), 1000, 1000, at, ok);
+                } else {
+                    sendLinkDown(peer, at); // no probe answered
+                }
             }
         });
+    }
+
+    /** The link from {@code peer} reported down: a sample of 0 probes (its figures mean nothing). */
+    private void sendLinkDown(String peer, Instant at) {
+        sendLink(peer, 0, 1, 1, at, 0);
     }
 
     private void sendLink(String peer, double rttMillis, double up, double down, Instant at, int probes) {

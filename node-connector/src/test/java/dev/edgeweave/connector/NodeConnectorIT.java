@@ -212,6 +212,26 @@ class NodeConnectorIT {
                 }
                 return links.containsAll(List.of("ap-1", "probe-1"));
             });
+            // A cut link is reported down (0 probes) at once and on every round until it is back; then ap-1's
+            // configured figures again, and for ap-9, which has none, a tombstone.
+            c.partition("ap-1", true);
+            c.partition("ap-9", true);
+            List<String> seen = new ArrayList<>();
+            await("both links reported down", Duration.ofSeconds(20), () -> {
+                record(reader, nodeId, seen);
+                return seen.contains("ap-1 down") && seen.contains("ap-9 down");
+            });
+            c.partition("ap-1", false);
+            c.partition("ap-9", false);
+            await("both links back", Duration.ofSeconds(20), () -> {
+                record(reader, nodeId, seen);
+                return seen.lastIndexOf("ap-1 12.5") > seen.lastIndexOf("ap-1 down")
+                        && seen.lastIndexOf("ap-9 gone") > seen.lastIndexOf("ap-9 down");
+            });
+            Thread.sleep(500); // a few more rounds of probes: neither link is reported down again
+            record(reader, nodeId, seen);
+            assertTrue(seen.lastIndexOf("ap-1 12.5") > seen.lastIndexOf("ap-1 down")
+                    && seen.lastIndexOf("ap-9 gone") > seen.lastIndexOf("ap-9 down"), seen.toString());
             assertTrue(c.metrics().scrape().contains("connector_records_ignored_total{topic=\"" + topic + "\"} 1.0"),
                     "the undecodable record was counted");
             assertTrue(c.healthy());
@@ -448,6 +468,22 @@ class NodeConnectorIT {
     }
 
     /** One read_committed consumer per topic, from the start, for the test's checks. */
+    /** The links to {@code nodeId} read from network-telemetry, as "ap down", "ap <rtt>" or "ap gone" (a tombstone). */
+    private static void record(Reader reader, String nodeId, List<String> seen) {
+        for (ConsumerRecord<String, byte[]> r : reader.poll(Topics.NETWORK_TELEMETRY.name())) {
+            if (!r.key().endsWith("/" + nodeId)) {
+                continue;
+            }
+            String peer = r.key().substring(0, r.key().indexOf('/'));
+            if (r.value() == null) {
+                seen.add(peer + " gone");
+            } else {
+                LinkSample l = AvroCodec.of(LinkSample.class).decode(r.value());
+                seen.add(peer + (l.getProbes() == 0 ? " down" : " " + l.getRttMillis()));
+            }
+        }
+    }
+
     private static final class Reader implements AutoCloseable {
         private final Map<String, KafkaConsumer<String, byte[]>> consumers = new HashMap<>();
 

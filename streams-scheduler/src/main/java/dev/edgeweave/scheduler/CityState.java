@@ -82,7 +82,9 @@ public final class CityState {
     }
 
     /**
-     * Takes a link measurement; a tombstone forgets the link.
+     * Takes a link measurement; a tombstone forgets the link. A sample of 0 probes is a link down (no probe
+     * answered): {@link NetworkPath#UNREACHABLE}, over which nothing is routed until a sample with figures or a
+     * tombstone replaces it.
      *
      * @throws IllegalArgumentException for a key that is not {@code from/to} of the sample, or figures out of range
      */
@@ -101,11 +103,19 @@ public final class CityState {
             throw new IllegalArgumentException("link sample keyed '" + key + "' is for "
                     + Topics.linkKey(sample.getFromId(), sample.getToId()));
         }
-        if (!(sample.getRttMillis() >= 0) || !(sample.getUplinkMbps() > 0) || !(sample.getDownlinkMbps() > 0)) {
-            throw new IllegalArgumentException("link sample " + key + " has an RTT < 0 or a throughput <= 0");
+        if (sample.getProbes() < 0) {
+            throw new IllegalArgumentException("link sample " + key + " has probes < 0");
         }
-        NetworkPath path = NetworkPath.measured(sample.getRttMillis() / 1000.0, sample.getUplinkMbps() * 1e6,
-                sample.getDownlinkMbps() * 1e6);
+        NetworkPath path;
+        if (sample.getProbes() == 0) {
+            path = NetworkPath.UNREACHABLE; // no probe answered: the link is down
+        } else {
+            if (!(sample.getRttMillis() >= 0) || !(sample.getUplinkMbps() > 0) || !(sample.getDownlinkMbps() > 0)) {
+                throw new IllegalArgumentException("link sample " + key + " has an RTT < 0 or a throughput <= 0");
+            }
+            path = NetworkPath.measured(sample.getRttMillis() / 1000.0, sample.getUplinkMbps() * 1e6,
+                    sample.getDownlinkMbps() * 1e6);
+        }
         linksFrom.computeIfAbsent(sample.getFromId(), k -> new ConcurrentHashMap<>()).put(sample.getToId(), path);
         linkEnds.put(key, new String[] {sample.getFromId(), sample.getToId()});
     }

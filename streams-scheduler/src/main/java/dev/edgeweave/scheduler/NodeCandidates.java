@@ -12,8 +12,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The candidates of one prompt, built from the {@link CityState}: every server whose heartbeat is fresh and
- * that is not draining or excluded, holding the model (READY, or LOADING with its ETA) or able to load it
+ * The candidates of one prompt, built from the {@link CityState}: every server whose heartbeat is fresh, that is
+ * not draining or excluded and whose link from the prompt's access point is not down, holding the model (READY, or LOADING with its ETA) or able to load it
  * within the free memory of a GPU (COLD). Reused for every prompt of a task: no allocation per candidate
  * except a loading deployment's readiness.
  */
@@ -61,6 +61,10 @@ final class NodeCandidates implements Candidates {
             if (v.draining || !v.fresh(now, heartbeatTimeoutMillis) || (anyExcluded && excluded.contains(v.id))) {
                 continue;
             }
+            NetworkPath p = context.path(v, s);
+            if (!p.reachable()) {
+                continue; // the link from the prompt's access point is down
+            }
             // One look-up: held and serving (READY or LOADING), not held (COLD if it fits), or held otherwise.
             DeploymentState d = v.deployment(modelId);
             int g;
@@ -84,7 +88,7 @@ final class NodeCandidates implements Candidates {
             gpu[n] = g;
             index[n] = s;
             readiness[n] = r;
-            path[n] = context.path(v, s);
+            path[n] = p;
             distance[n] = context.distanceKm(v, s);
             delta[n] = context.delta(v, s);
             deltaTotal[n] = context.deltaTotal(v, s);

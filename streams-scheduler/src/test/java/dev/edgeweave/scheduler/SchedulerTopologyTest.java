@@ -14,6 +14,8 @@ import dev.edgeweave.v1.AttemptOutcome;
 import dev.edgeweave.v1.BrainKind;
 import dev.edgeweave.v1.ClassWeight;
 import dev.edgeweave.v1.DeploymentStatus;
+import dev.edgeweave.v1.EndpointKind;
+import dev.edgeweave.v1.LinkSample;
 import dev.edgeweave.v1.ModelClass;
 import dev.edgeweave.v1.NodeState;
 import dev.edgeweave.v1.PromptCompletion;
@@ -62,6 +64,29 @@ class SchedulerTopologyTest {
             assertTrue(r.getPredicted().getInferenceSeconds() > 0);
             assertEquals(List.of(), f.routedTo("edge-2"));
             assertEquals(1, f.counters.routed());
+        }
+    }
+
+    @Test
+    void aLinkReportedDownTakesItsServerOutOfThatAccessPointsRoutingUntilItIsBack() {
+        try (SchedulerFixture f = SchedulerFixture.twoServersHoldingChat()) {
+            var links = f.driver.createInputTopic(SchedulerFixture.NAMES.telemetry(),
+                    new org.apache.kafka.common.serialization.StringSerializer(),
+                    new org.apache.kafka.common.serialization.ByteArraySerializer());
+            // edge-1, the faster, takes an idle prompt; its link from ap-1 is reported down (0 probes answered).
+            links.pipeInput("ap-1/edge-1", AvroCodec.of(LinkSample.class).encode(LinkSample.newBuilder()
+                    .setFromId("ap-1").setFromKind(EndpointKind.ACCESS_POINT).setToId("edge-1").setRttMillis(0)
+                    .setUplinkMbps(1).setDownlinkMbps(1).setMeasuredAt(T0).setProbes(0).build()), T0);
+            f.send(prompt("p-1").build());
+            assertEquals(List.of(), f.routedTo("edge-1"));
+            assertEquals(List.of("p-1"), f.routedTo("edge-2").stream().map(r -> r.getPrompt().getPromptId()).toList());
+            // From another access point edge-1 is reachable.
+            f.send(prompt("p-2").setAccessPointId("ap-2").build());
+            assertEquals(List.of("p-2"), f.routedTo("edge-1").stream().map(r -> r.getPrompt().getPromptId()).toList());
+            // The link back (a tombstone: the city map's estimate again): ap-1's prompts may go to edge-1.
+            links.pipeInput("ap-1/edge-1", null, T0);
+            f.send(prompt("p-3").build());
+            assertEquals(List.of("p-3"), f.routedTo("edge-1").stream().map(r -> r.getPrompt().getPromptId()).toList());
         }
     }
 

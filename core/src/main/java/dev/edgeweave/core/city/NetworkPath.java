@@ -17,6 +17,12 @@ public record NetworkPath(double rttSeconds, double uplinkBitsPerSecond, double 
     public static final NetworkPath LOOPBACK =
             new NetworkPath(0.0, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, false);
 
+    /**
+     * A link measured down (no probe answered, e.g. a partition): no prompt is routed over it. Compared by
+     * identity; its figures mean nothing.
+     */
+    public static final NetworkPath UNREACHABLE = new NetworkPath(0.0, 1, 1, true);
+
     public NetworkPath {
         if (!(rttSeconds >= 0) || Double.isInfinite(rttSeconds)) {
             throw new IllegalArgumentException("rttSeconds must be finite and >= 0, was " + rttSeconds);
@@ -27,6 +33,11 @@ public record NetworkPath(double rttSeconds, double uplinkBitsPerSecond, double 
         if (!(downlinkBitsPerSecond > 0)) {
             throw new IllegalArgumentException("downlinkBitsPerSecond must be > 0, was " + downlinkBitsPerSecond);
         }
+    }
+
+    /** Whether prompts can cross it: false only for {@link #UNREACHABLE}. */
+    public boolean reachable() {
+        return this != UNREACHABLE;
     }
 
     /** A measured path (from telemetry). */

@@ -66,7 +66,7 @@ public final class LabCommand implements Callable<Integer> {
             + "seconds of the replay): kill-node:<id|busiest>@S, restart-node:<id|killed>@S, restart-scheduler@S, "
             + "restart-planner@S (from its last checkpoint), restart-broker@S, and over a span llm-down@S..E, "
             + "llm-garbage@S..E, llm-slow@S..E (a plan with these runs the short-term and long-term agents on their "
-            + "LLM brains against a scripted model endpoint). See infra/chaos/.")
+            + "LLM brains against a scripted model endpoint), partition-link:<ap>/<node>@S..E. See infra/chaos/.")
     Path chaos;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where summary.json and report.md go. Default: target/lab/<scenario>.")

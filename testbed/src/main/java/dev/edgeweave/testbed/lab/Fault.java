@@ -26,11 +26,14 @@ import java.util.Objects;
  *   <li>{@code llm-down@S..E}, {@code llm-garbage@S..E}, {@code llm-slow@S..E} — from S to E the language model
  *       behind the agents refuses connections, answers with what is not the JSON asked for, or answers only after
  *       the agents' timeout ({@link ScriptedLlm}; a plan with one of these runs the short-term and long-term
- *       agents on their LLM brains).</li>
+ *       agents on their LLM brains);</li>
+ *   <li>{@code partition-link:<ap>/<node>@S..E} — from S to E the emulated link from access point {@code ap} to
+ *       server {@code node} is cut: the server's connector reports it down in its network telemetry, and the
+ *       scheduler routes no prompt from that access point to that server until it is back.</li>
  * </ul>
  *
  * @param kind         what fails
- * @param target       the server for the node faults, null otherwise
+ * @param target       the server for the node faults, {@code <ap>/<node>} for a link, null otherwise
  * @param atSeconds    city seconds after the replay's start
  * @param untilSeconds when a fault with a span ends (city seconds after the replay's start), NaN for the others
  */
@@ -38,20 +41,22 @@ public record Fault(Kind kind, String target, double atSeconds, double untilSeco
 
     /** What a fault does. */
     public enum Kind {
-        KILL_NODE, RESTART_NODE, RESTART_SCHEDULER, RESTART_PLANNER, RESTART_BROKER, LLM_DOWN, LLM_GARBAGE, LLM_SLOW;
+        KILL_NODE, RESTART_NODE, RESTART_SCHEDULER, RESTART_PLANNER, RESTART_BROKER, LLM_DOWN, LLM_GARBAGE, LLM_SLOW,
+        PARTITION_LINK;
 
         /** Its name in a plan: {@code kill-node}. */
         public String planName() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
 
-        boolean takesNode() {
-            return this == KILL_NODE || this == RESTART_NODE;
+        /** Whether it names a target: a server, or a link for {@link #PARTITION_LINK}. */
+        boolean takesTarget() {
+            return this == KILL_NODE || this == RESTART_NODE || this == PARTITION_LINK;
         }
 
         /** Whether it lasts from S to E ({@code @S..E}) rather than happening at one instant. */
         public boolean hasSpan() {
-            return isLlm();
+            return isLlm() || this == PARTITION_LINK;
         }
 
         /** Whether it fails the language model behind the agents. */
@@ -80,9 +85,13 @@ public record Fault(Kind kind, String target, double atSeconds, double untilSeco
         if (!kind.hasSpan() && !Double.isNaN(untilSeconds)) {
             throw new IllegalArgumentException(kind.planName() + " happens at one instant (@S), not over a span");
         }
-        if (kind.takesNode() == (target == null)) {
-            throw new IllegalArgumentException(kind.planName() + (kind.takesNode() ? " needs a server: "
+        if (kind.takesTarget() == (target == null)) {
+            throw new IllegalArgumentException(kind.planName() + (kind == Kind.PARTITION_LINK
+                    ? " needs a link: partition-link:<ap>/<node>@S..E" : kind.takesTarget() ? " needs a server: "
                     + kind.planName() + ":<id>@S" : " takes no server"));
+        }
+        if (kind == Kind.PARTITION_LINK && !target.matches("[^/]+/[^/]+")) {
+            throw new IllegalArgumentException("partition-link needs a link <ap>/<node>, was '" + target + "'");
         }
     }
 
@@ -90,6 +99,16 @@ public record Fault(Kind kind, String target, double atSeconds, double untilSeco
     public String spec() {
         return kind.planName() + (target == null ? "" : ":" + target) + "@" + seconds(atSeconds)
                 + (Double.isNaN(untilSeconds) ? "" : ".." + seconds(untilSeconds));
+    }
+
+    /** The access point of a {@code partition-link}. */
+    public String accessPoint() {
+        return target.substring(0, target.indexOf('/'));
+    }
+
+    /** The server of a {@code partition-link}. */
+    public String linkNode() {
+        return target.substring(target.indexOf('/') + 1);
     }
 
     /** When it ends: {@link #untilSeconds} for a fault with a span, else {@link #atSeconds}. */

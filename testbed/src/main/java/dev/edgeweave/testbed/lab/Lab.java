@@ -241,11 +241,21 @@ public final class Lab {
      *                        the run ends too soon after the fault to tell (the settled level is measured 180 to
      *                        360 city s after it)
      * @param recovered       whether the rolling mean latency settled within the run
-     * @param agentFallbacks  agent decisions replaced by the optimizer (a fallback) from the fault to the next
+     * @param agentFallbacks  agent decisions replaced by the optimizer (a fallback) over the fault's span, or
+     *                        from the fault to the next for one at an instant
+     * @param servedOverCutLink for a {@code partition-link}: prompts from its access point that arrived while the
+     *                        link was cut (from {@link #PARTITION_NOTICE_SECONDS} after the cut) and were served by
+     *                        its server anyway (0 when the scheduler kept to the telemetry); -1 for other faults
      */
     public record FaultOutcome(String fault, double atSeconds, double recoverySeconds, boolean recovered,
-                               long agentFallbacks) {
+                               long agentFallbacks, long servedOverCutLink) {
     }
+
+    /**
+     * City seconds a cut link takes to reach routing: the connector's telemetry record, its commit, and the
+     * scheduler's read of it (half a wall second at speed-up 10).
+     */
+    public static final double PARTITION_NOTICE_SECONDS = 5;
 
     private final PrintStream log;
     /** Put into every prompt's user id and content; empty unless {@link #planting}. */
@@ -297,8 +307,15 @@ public final class Lab {
                 java.util.OptionalDouble.empty()));
         List<EdgeServer> servers = evaluation.setup().servers();
         Set<String> ids = new HashSet<>(servers.stream().map(EdgeServer::id).toList());
+        Set<String> accessPoints = new HashSet<>(sc.city().accessPoints().stream().map(a -> a.id()).toList());
         for (Fault f : o.faults()) {
-            if (f.target() != null && !f.target().equals(Fault.BUSIEST) && !f.target().equals(Fault.KILLED)
+            if (f.kind() == Fault.Kind.PARTITION_LINK) {
+                if (!accessPoints.contains(f.accessPoint()) || !ids.contains(f.linkNode())) {
+                    throw new IllegalArgumentException(f.spec() + ": no such link in " + sc.name() + "; its access "
+                            + "points are " + new java.util.TreeSet<>(accessPoints) + " and its servers "
+                            + servers.stream().map(EdgeServer::id).sorted().toList());
+                }
+            } else if (f.target() != null && !f.target().equals(Fault.BUSIEST) && !f.target().equals(Fault.KILLED)
                     && !ids.contains(f.target())) {
                 throw new IllegalArgumentException(f.spec() + ": no such server in " + sc.name() + "; its servers are "
                         + servers.stream().map(EdgeServer::id).sorted().toList() + " (or 'busiest' to kill, 'killed' "
@@ -1024,6 +1041,11 @@ public final class Lab {
                         parts.llm.mode(mode);
                         injected.add(f);
                     }
+                    case PARTITION_LINK -> {
+                        say("%.0f city s: the link %s is cut until %.0f city s", at, f.target(), f.untilSeconds());
+                        parts.connectors.get(serverIndex.get(f.linkNode())).partition(f.accessPoint(), true);
+                        injected.add(f);
+                    }
                 }
             } catch (Exception e) {
                 say("%s failed: %s", f.spec(), e);
@@ -1046,6 +1068,9 @@ public final class Lab {
             if (f.kind().isLlm() && parts.llm.mode() == llmMode(f)) {
                 parts.llm.mode(ScriptedLlm.Mode.ANSWERING);
                 say("%.0f city s: the language model answers again (%s)", f.untilSeconds(), f.spec());
+            } else if (f.kind() == Fault.Kind.PARTITION_LINK) {
+                parts.connectors.get(serverIndex.get(f.linkNode())).partition(f.accessPoint(), false);
+                say("%.0f city s: the link %s is back (%s)", f.untilSeconds(), f.target(), f.spec());
             }
         }
 
@@ -1099,7 +1124,19 @@ public final class Lab {
                     seconds = r.seconds();
                     recovered = r.recovered();
                 }
-                out.add(new FaultOutcome(f.spec(), f.atSeconds(), seconds, recovered, fell));
+                long crossed = -1;
+                if (f.kind() == Fault.Kind.PARTITION_LINK) {
+                    crossed = 0;
+                    int node = serverIndex.get(f.linkNode());
+                    for (int p = 0; p < n; p++) {
+                        double t = w.timeSeconds(p);
+                        if (t >= f.atSeconds() + PARTITION_NOTICE_SECONDS && t < f.untilSeconds() && isCompleted[p]
+                                && server[p] == node && w.accessPointId(p).equals(f.accessPoint())) {
+                            crossed++;
+                        }
+                    }
+                }
+                out.add(new FaultOutcome(f.spec(), f.atSeconds(), seconds, recovered, fell, crossed));
             }
             return out;
         }

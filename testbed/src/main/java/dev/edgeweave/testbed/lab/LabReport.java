@@ -102,6 +102,9 @@ public final class LabReport {
                 SummaryJson.putDouble(o1, "at", f.atSeconds());
                 SummaryJson.putDouble(o1, "recoverySeconds", f.recoverySeconds());
                 o1.put("recovered", f.recovered()).put("agentFallbacks", f.agentFallbacks());
+                if (f.servedOverCutLink() >= 0) {
+                    o1.put("servedOverCutLink", f.servedOverCutLink());
+                }
             }
             Invariants i = r.invariants();
             ObjectNode inv = root.putObject("invariants").put("holds", i.holds()).put("prompts", i.prompts())
@@ -218,11 +221,12 @@ public final class LabReport {
                     + "ends before the settled level is measured. The testbed ran the same server failures; the other "
                     + "faults have no counterpart there.");
             line(b, "");
-            line(b, "| fault | city s | recovery, s | recovered | agent fallbacks |");
-            line(b, "|---|---:|---:|---|---:|");
+            line(b, "| fault | city s | recovery, s | recovered | agent fallbacks | served over a cut link |");
+            line(b, "|---|---:|---:|---|---:|---:|");
             for (Lab.FaultOutcome f : r.faults()) {
-                line(b, "| `%s` | %.0f | %s | %s | %d |", f.fault(), f.atSeconds(), fmt(f.recoverySeconds(), "%.0f"),
-                        Double.isFinite(f.recoverySeconds()) ? (f.recovered() ? "yes" : "no") : "-", f.agentFallbacks());
+                line(b, "| `%s` | %.0f | %s | %s | %d | %s |", f.fault(), f.atSeconds(), fmt(f.recoverySeconds(), "%.0f"),
+                        Double.isFinite(f.recoverySeconds()) ? (f.recovered() ? "yes" : "no") : "-", f.agentFallbacks(),
+                        f.servedOverCutLink() >= 0 ? Long.toString(f.servedOverCutLink()) : "-");
             }
         }
         return b.toString();

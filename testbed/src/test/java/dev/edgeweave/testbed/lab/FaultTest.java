@@ -17,7 +17,7 @@ class FaultTest {
     void parsesEachKindAndWritesItBackAsItWasWritten() {
         for (String spec : List.of("kill-node:edge-3@900", "kill-node:busiest@600", "restart-node:killed@660",
                 "restart-scheduler@1200", "restart-planner@1500.5", "restart-broker@1800", "llm-down@900..1020",
-                "llm-garbage@1320..1440", "llm-slow@60.5..200")) {
+                "llm-garbage@1320..1440", "llm-slow@60.5..200", "partition-link:ap-broadmead/edge-2@300..420")) {
             assertEquals(spec, Fault.parse(spec).spec());
         }
         Fault f = Fault.parse("restart-planner@30");
@@ -29,6 +29,10 @@ class FaultTest {
         assertTrue(llm.kind().isLlm() && llm.kind().hasSpan());
         assertEquals(500, llm.atSeconds());
         assertEquals(700, llm.endSeconds());
+        Fault cut = Fault.parse("partition-link:ap-broadmead/edge-2@300..420");
+        assertEquals("ap-broadmead", cut.accessPoint());
+        assertEquals("edge-2", cut.linkNode());
+        assertTrue(cut.kind().hasSpan() && !cut.kind().isLlm());
     }
 
     @Test
@@ -44,6 +48,10 @@ class FaultTest {
                 .getMessage().contains("one instant"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Fault.parse("llm-slow@600..later"))
                 .getMessage().contains("FROM..UNTIL"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Fault.parse("partition-link@600..700"))
+                .getMessage().contains("partition-link:<ap>/<node>"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Fault.parse("partition-link:edge-2@600..700"))
+                .getMessage().contains("<ap>/<node>"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Fault.parse("kill-node@600")).getMessage()
                 .contains("needs a server"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Fault.parse("restart-planner:edge-1@600"))

@@ -23,10 +23,11 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A shortened chaos run: a 60-second lab (600 city seconds) on a broker process, the busiest server's connector
  * killed at 100 city s and restarted at 150, the planner's Flink job cancelled and restored from its last
- * checkpoint at 200, and the language model down from 220 to 340 city s (the short-term and long-term agents run
+ * checkpoint at 200, the language model down from 220 to 340 city s (the short-term and long-term agents run
  * on their LLM brains against the lab's scripted model endpoint, which stands in for a model server: none runs
- * here). Every prompt still ends exactly once, the invariants hold from the topics, each fault's recovery is
- * measured, and the optimizer stood in for the language model while it was down.
+ * here), and the link from the railway station's access point to the A100 server cut from 230 to 330. Every
+ * prompt still ends exactly once, the invariants hold from the topics, each fault's recovery is measured, the
+ * optimizer stood in for the language model while it was down, and no prompt crossed the cut link.
  *
  * <p>Every prompt carries a planted marker in its user id and its content; no log line of the run, at any level
  * of edgeweave's own loggers and INFO and up of every other, contains it.
@@ -39,7 +40,8 @@ class LabChaosIT {
     @Timeout(value = 480, unit = TimeUnit.SECONDS)
     void aServerKillAPlannerRestartAndTheModelDownLoseNothingAndLeakNothing() throws Exception {
         List<Fault> plan = List.of(Fault.parse("kill-node:busiest@100"), Fault.parse("restart-node:killed@150"),
-                Fault.parse("restart-planner@200"), Fault.parse("llm-down@220..340"));
+                Fault.parse("restart-planner@200"), Fault.parse("llm-down@220..340"),
+                Fault.parse("partition-link:ap-temple-meads/edge-1@230..330"));
         List<String> lines = new CopyOnWriteArrayList<>();
         AbstractAppender capture = capture(lines);
         Lab.Result r;
@@ -53,7 +55,7 @@ class LabChaosIT {
         Lab.Pipeline p = r.pipeline();
         assertEquals(0, p.lost(), "every prompt ended exactly once: " + p);
         assertTrue(r.invariants().holds(), r.invariants().toString());
-        assertEquals(4, r.faults().size(), r.faults().toString());
+        assertEquals(5, r.faults().size(), r.faults().toString());
         String killed = r.faults().get(0).fault();
         assertTrue(killed.matches("kill-node:edge-\\d+@100"), "busiest resolved to a server: " + killed);
         assertEquals(killed.replace("kill-node", "restart-node").replace("@100", "@150"), r.faults().get(1).fault());
@@ -62,8 +64,25 @@ class LabChaosIT {
         assertEquals("llm-down@220..340", llm.fault());
         // 12 short-term periods and 2 long-term ones in the span: each call failed over to the optimizer.
         assertTrue(llm.agentFallbacks() >= 6, "the optimizer stood in while the model was down: " + llm);
+        Lab.FaultOutcome cut = r.faults().get(4);
+        assertEquals("partition-link:ap-temple-meads/edge-1@230..330", cut.fault());
+        assertEquals(0, cut.servedOverCutLink(), "no prompt from the station served by edge-1 while cut: " + cut);
+        // ... though that link carries the station's prompts otherwise (so the check above could fail).
+        var city = new dev.edgeweave.testbed.scenario.ScenarioLoader().load("bristol-7").city();
+        int station = city.accessPoints().stream().map(a -> a.id()).toList().indexOf("ap-temple-meads");
+        int edge1 = city.servers().stream().map(s -> s.id()).toList().indexOf("edge-1");
+        var live = r.live();
+        long before = 0;
+        for (int i = 0; i < live.size(); i++) {
+            if (live.arrival()[i] < 100 && live.accessPoint()[i] == station && live.server()[i] == edge1
+                    && live.completed()[i]) {
+                before++;
+            }
+        }
+        assertTrue(before > 0, "the station's prompts went to edge-1 before any fault");
         for (Lab.FaultOutcome f : r.faults()) {
             assertTrue(Double.isFinite(f.recoverySeconds()), "recovery measured within the run: " + f);
+            assertEquals(f == cut ? 0 : -1, f.servedOverCutLink(), f.toString());
         }
         assertTrue(p.completed() > p.produced() * 0.9, p.toString());
 
