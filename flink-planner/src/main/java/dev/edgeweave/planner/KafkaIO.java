@@ -2,6 +2,7 @@ package dev.edgeweave.planner;
 
 import dev.edgeweave.core.model.ModelCatalog;
 import dev.edgeweave.schemas.InvalidRecordException;
+import dev.edgeweave.schemas.topic.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Properties;
@@ -74,6 +75,9 @@ public final class KafkaIO {
 
         @Override
         public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<CityEvent> out) {
+            if (record.value() == null && record.topic().endsWith(Topics.NETWORK_TELEMETRY.name())) {
+                return; // a link forgotten (a tombstone on the compacted topic): no event of the city
+            }
             try {
                 out.collect(decoder.decode(record.topic(), record.value(), record.timestamp()));
             } catch (InvalidRecordException | IllegalArgumentException e) {
