@@ -208,7 +208,7 @@ public final class KafkaClientSettings {
         }
         StringBuilder sb = new StringBuilder();
         properties.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append('=')
-                .append(Settings.isSecretKey(k) ? Settings.MASK : v));
+                .append(carriesPassword(k) ? Settings.MASK : v));
         return sb.toString();
     }
 
@@ -219,8 +219,8 @@ public final class KafkaClientSettings {
 
     /** A pass-through key whose value is a password or holds one, so is read only from the environment. */
     static boolean carriesPassword(String key) {
-        String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("password") || k.contains("jaas");
+        // Settings' own rule (password, secret, token, credential, jaas, apikey), and a PEM private key given inline.
+        return Settings.isSecretKey(key) || key.toLowerCase(Locale.ROOT).endsWith("ssl.keystore.key");
     }
 
     /**

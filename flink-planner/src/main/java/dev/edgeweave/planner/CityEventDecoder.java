@@ -22,8 +22,8 @@ import java.util.Locale;
 
 /**
  * Turns a record of one of the planner's input topics into a {@link CityEvent}. A record that does not decode,
- * or a prompt the scheduler would dead-letter ({@link PromptValidator}: an unknown model, sizes over the model's
- * limits, created more than an hour after it was produced, ...), is refused with an {@link InvalidRecordException}
+ * or a prompt {@link PromptValidator} refuses as the scheduler does (an unknown model, sizes over the model's
+ * limits, created more than an hour after it was produced, ...; a duplicate id is not seen here), is refused with an {@link InvalidRecordException}
  * naming why: the source skips it and counts it, and the job goes on.
  */
 public final class CityEventDecoder {

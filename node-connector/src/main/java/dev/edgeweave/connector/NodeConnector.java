@@ -148,6 +148,9 @@ public final class NodeConnector implements AutoCloseable {
     private Thread promptPoller;
     private Thread commandPoller;
     private java.util.concurrent.ScheduledExecutorService prober;
+    /** Rounds in a row in which no probe of a link answered, by peer; the link is reported down from the second. */
+    private final Map<String, Integer> failedRounds = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int DOWN_AFTER_ROUNDS = 2;
     /** Access points whose emulated link to this server is cut ({@link #partition}). */
     private final Set<String> partitioned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -603,7 +606,8 @@ public final class NodeConnector implements AutoCloseable {
      * Cuts ({@code down}) or restores the emulated link from access point {@code peer} to this server: while cut,
      * every round of probes reports it down ({@code LinkSample} of 0 probes, which the scheduler routes nothing
      * over); restored, it reports the link's configured figures again, or, for a link without any, a tombstone
-     * (the scheduler goes back to the city map's estimate). Each change is published at once.
+     * (the scheduler goes back to the city map's estimate). A cut, and the restoring of an emulated link, is
+     * published at once; a probed link is measured again on its next round.
      */
     public void partition(String peer, boolean down) {
         java.util.Objects.requireNonNull(peer, "peer");
@@ -657,12 +661,13 @@ public final class NodeConnector implements AutoCloseable {
                     return; // cut while it was probed
                 }
                 if (ok > 0) {
+                    failedRounds.remove(peer);
                     double[] got = java.util.Arrays.copyOf(rtts, ok);
                     java.util.Arrays.sort(got);
                     // A TCP connect measures the round trip; throughput is not probed, so the rates are left high.
                     sendLink(peer, got[ok / 2] * config.citySpeedup(), 1000, 1000, at, ok);
-                } else {
-                    sendLinkDown(peer, at); // no probe answered
+                } else if (failedRounds.merge(peer, 1, Integer::sum) >= DOWN_AFTER_ROUNDS) {
+                    sendLinkDown(peer, at); // no probe answered, round after round
                 }
             }
         });

@@ -63,7 +63,8 @@ public final class KafkaAccess {
         int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         p.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(ms));
         p.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(Math.min(ms, 30_000)));
-        try (Admin admin = Admin.create(p)) {
+        try {
+            Admin admin = Admin.create(p);
             try {
                 admin.describeCluster(new DescribeClusterOptions().timeoutMs(ms)).clusterId()
                         .get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);

@@ -118,7 +118,7 @@ public final class FuzzCommand implements Callable<Integer> {
         try {
             fuzzed = new Lab(err).withSideTraffic(traffic).run(o, where);
         } finally {
-            deleteTree(scratch);
+            Lab.deleteTree(scratch);
         }
         FuzzTally t = traffic.tally().orElseThrow(() -> new IllegalStateException("the fuzzed run ended unmatched"));
 
@@ -130,7 +130,7 @@ public final class FuzzCommand implements Callable<Integer> {
         fuzzReport.write(dir.resolve("fuzzed"), sha, commit);
         double ratio = fuzzReport.live().meanLatencyS() / baseReport.live().meanLatencyS();
         boolean produceRefused = refusals.size() == 2 && refusals.stream().allMatch(ProduceRefusals.Refusal::refused);
-        boolean ok = t.unaccounted() == 0 && t.completed() == 0 && base.invariants().holds()
+        boolean ok = t.unaccounted() == 0 && t.completed() == 0 && t.unexpected() == 0 && base.invariants().holds()
                 && fuzzed.invariants().holds() && base.pipeline().lost() == 0 && fuzzed.pipeline().lost() == 0
                 && produceRefused;
 
@@ -191,13 +191,4 @@ public final class FuzzCommand implements Callable<Integer> {
         return Double.isFinite(x) ? Math.round(x * 1000) / 1000.0 : null;
     }
 
-    private static void deleteTree(Path root) {
-        try (var files = Files.walk(root)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (java.io.IOException e) {
-            // a temporary file left behind is not worth failing the run for
-        }
-    }
 }

@@ -214,8 +214,15 @@ public final class FuzzTraffic implements SideTraffic {
                         }
                     } else if (r.key() != null && r.key().startsWith(idPrefix)) {
                         boolean completion = r.topic().equals(Topics.PROMPT_COMPLETIONS.name());
-                        terminals.add(new FuzzTally.TerminalSeen(r.key(), completion,
-                                completion ? null : rejections.decode(r.value()).getReason().name()));
+                        String reason = null;
+                        if (!completion) {
+                            try {
+                                reason = rejections.decode(r.value()).getReason().name();
+                            } catch (RuntimeException e) {
+                                reason = "undecodable rejection"; // still an end, matched as no expected one
+                            }
+                        }
+                        terminals.add(new FuzzTally.TerminalSeen(r.key(), completion, reason));
                     }
                 }
                 if (!records.isEmpty()) {

@@ -415,6 +415,10 @@ public final class Lab {
                 }
                 if (parts.llm != null) {
                     say("the scripted language model's requests by its mode: %s", parts.llm.requests());
+                    if (!marker.isEmpty()) {
+                        say("requests to the language model carrying the planted marker: %d",
+                                parts.llm.requestsContaining(marker));
+                    }
                 }
                 if (!telemetry.fallbackReasons.isEmpty()) {
                     say("agent decisions the optimizer made instead, by agent and reason: %s", telemetry.fallbackReasons);
@@ -624,6 +628,8 @@ public final class Lab {
         /** One per server, by the server's index; a killed one stays until it is restarted. */
         final List<NodeConnector> connectors = new java.util.concurrent.CopyOnWriteArrayList<>();
         private final List<Map<String, Integer>> retired = new java.util.concurrent.CopyOnWriteArrayList<>();
+        /** Cut links by server index: access points ({@code partition-link}). */
+        private final Map<Integer, Set<String>> cutLinks = new java.util.concurrent.ConcurrentHashMap<>();
 
         Components(Options o, Scenario sc, List<EdgeServer> servers, Path state) {
             this.o = o;
@@ -651,6 +657,17 @@ public final class Lab {
                 connectors.add(c); // closed in close() even if it fails half-started
             }
             c.start();
+            cutLinks.getOrDefault(k, Set.of()).forEach(ap -> c.partition(ap, true)); // a restart keeps a cut cut
+        }
+
+        /** Cuts or restores the link from access point {@code ap} to server {@code k}, across its restarts. */
+        void cut(int k, String ap, boolean down) {
+            if (down) {
+                cutLinks.computeIfAbsent(k, x -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(ap);
+            } else {
+                cutLinks.getOrDefault(k, new HashSet<>()).remove(ap);
+            }
+            connectors.get(k).partition(ap, down);
         }
 
         /** Stops server {@code k}'s connector at once, as a crash would. */
@@ -708,8 +725,11 @@ public final class Lab {
             return all;
         }
 
-        /** Stops the planner, the connectors and the scheduler (the broker is the caller's). */
+        /** Stops the model's stand-in, the planner, the connectors and the scheduler (the broker is the caller's). */
         void close() {
+            if (llm != null) {
+                llm.close();
+            }
             if (planner != null) {
                 try {
                     planner.cancel().get(30, TimeUnit.SECONDS);
@@ -722,9 +742,6 @@ public final class Lab {
             }
             if (scheduler != null) {
                 scheduler.close(Duration.ofSeconds(30));
-            }
-            if (llm != null) {
-                llm.close();
             }
         }
     }
@@ -871,14 +888,19 @@ public final class Lab {
                     side.send(producer, next == n ? Double.POSITIVE_INFINITY : cityNow, next);
                 }
                 // Faults are injected on their own thread: a restart takes seconds, the replay keeps its pace.
-                // A fault that ends as another begins (the model down, then answering garbage) ends first.
+                // A fault that ends as another begins (the model down, then answering garbage) ends first. Faults
+                // with a span only switch something (the model's mode, a link): on this thread, on time, and not
+                // queued behind a restart on the chaos thread.
                 while (!spanEnds.isEmpty() && spanEnds.get(0).untilSeconds() <= cityNow) {
-                    Fault f = spanEnds.remove(0);
-                    chaos.execute(() -> end(f));
+                    end(spanEnds.remove(0));
                 }
                 while (!plan.isEmpty() && plan.get(0).atSeconds() <= cityNow) {
                     Fault f = plan.remove(0);
-                    chaos.execute(() -> inject(f));
+                    if (f.kind().hasSpan()) {
+                        inject(f);
+                    } else {
+                        chaos.execute(() -> inject(f));
+                    }
                 }
                 long now = clock.millis();
                 for (ConsumerRecord<String, byte[]> r : ends.poll(Duration.ofMillis(20))) {
@@ -1043,7 +1065,7 @@ public final class Lab {
                     }
                     case PARTITION_LINK -> {
                         say("%.0f city s: the link %s is cut until %.0f city s", at, f.target(), f.untilSeconds());
-                        parts.connectors.get(serverIndex.get(f.linkNode())).partition(f.accessPoint(), true);
+                        parts.cut(serverIndex.get(f.linkNode()), f.accessPoint(), true);
                         injected.add(f);
                     }
                 }
@@ -1069,7 +1091,7 @@ public final class Lab {
                 parts.llm.mode(ScriptedLlm.Mode.ANSWERING);
                 say("%.0f city s: the language model answers again (%s)", f.untilSeconds(), f.spec());
             } else if (f.kind() == Fault.Kind.PARTITION_LINK) {
-                parts.connectors.get(serverIndex.get(f.linkNode())).partition(f.accessPoint(), false);
+                parts.cut(serverIndex.get(f.linkNode()), f.accessPoint(), false);
                 say("%.0f city s: the link %s is back (%s)", f.untilSeconds(), f.target(), f.spec());
             }
         }
@@ -1396,7 +1418,8 @@ public final class Lab {
         return c;
     }
 
-    private static void deleteTree(Path root) {
+    /** Deletes {@code root} and everything under it, as far as it can: a temporary file left behind fails nothing. */
+    public static void deleteTree(Path root) {
         try (java.util.stream.Stream<Path> files = Files.walk(root)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

@@ -66,6 +66,9 @@ public final class ScriptedLlm implements AutoCloseable {
         return t;
     });
     private final Map<Mode, AtomicLong> requests = new EnumMap<>(Mode.class);
+    /** Request bodies seen, newest last, up to {@link #KEPT}: what the agents told the model. */
+    private final java.util.Deque<String> bodies = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private static final int KEPT = 10_000;
     private volatile HttpServer server;
     private volatile Mode mode = Mode.ANSWERING;
     private volatile boolean closed;
@@ -117,6 +120,11 @@ public final class ScriptedLlm implements AutoCloseable {
         return out;
     }
 
+    /** How many of the requests kept contain {@code text} (a test's planted marker must be in none). */
+    public long requestsContaining(String text) {
+        return bodies.stream().filter(b -> b.contains(text)).count();
+    }
+
     private HttpServer listen(int at) {
         try {
             HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), at), 0);
@@ -139,6 +147,10 @@ public final class ScriptedLlm implements AutoCloseable {
             }
             Mode now = mode;
             requests.get(now).incrementAndGet();
+            bodies.addLast(new String(body, StandardCharsets.UTF_8));
+            if (bodies.size() > KEPT) {
+                bodies.pollFirst();
+            }
             if (now == Mode.SLOW) {
                 try {
                     Thread.sleep(slowDelay.toMillis());

@@ -43,10 +43,12 @@ class LabChaosIT {
                 Fault.parse("restart-planner@200"), Fault.parse("llm-down@220..340"),
                 Fault.parse("partition-link:ap-temple-meads/edge-1@230..330"));
         List<String> lines = new CopyOnWriteArrayList<>();
+        java.io.ByteArrayOutputStream labOutput = new java.io.ByteArrayOutputStream();
         AbstractAppender capture = capture(lines);
         Lab.Result r;
         try {
-            r = new Lab(System.err).planting(MARKER).run(new Lab.Options("bristol-7", 60, 10, 1, 1.0,
+            r = new Lab(new java.io.PrintStream(tee(labOutput), true, java.nio.charset.StandardCharsets.UTF_8))
+                    .planting(MARKER).run(new Lab.Options("bristol-7", 60, 10, 1, 1.0,
                     Optional.empty(), List.of(), plan, Duration.ofMillis(50), 5, Duration.ofSeconds(120)),
                     new Lab.Where(Optional.empty(), OptionalInt.empty(), BrokerProcess.repoRoot()));
         } finally {
@@ -89,6 +91,27 @@ class LabChaosIT {
         assertTrue(lines.size() > 20, "the capture saw the run's log: " + lines.size() + " lines");
         List<String> leaks = lines.stream().filter(l -> l.contains(MARKER)).limit(5).toList();
         assertEquals(List.of(), leaks, "prompt content or a user id in a log line");
+        // Nor in the lab's own progress lines, nor in what the agents told the language model.
+        String said = labOutput.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(!said.contains(MARKER), "prompt content or a user id in the lab's output");
+        assertTrue(said.contains("requests to the language model carrying the planted marker: 0"), said);
+    }
+
+    /** {@code copy} and standard error at once. */
+    private static java.io.OutputStream tee(java.io.OutputStream copy) {
+        return new java.io.OutputStream() {
+            @Override
+            public synchronized void write(int b) {
+                copy.write(b);
+                System.err.write(b);
+            }
+
+            @Override
+            public synchronized void write(byte[] b, int off, int len) {
+                copy.write(b, off, len);
+                System.err.write(b, off, len);
+            }
+        };
     }
 
     /** Every log event: edgeweave's loggers at every level, the others at INFO and up, into {@code lines}. */
