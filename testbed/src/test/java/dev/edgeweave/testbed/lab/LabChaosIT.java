@@ -98,7 +98,7 @@ class LabChaosIT {
     }
 
     /** {@code copy} and standard error at once. */
-    private static java.io.OutputStream tee(java.io.OutputStream copy) {
+    private static java.io.OutputStream tee(java.io.ByteArrayOutputStream copy) {
         return new java.io.OutputStream() {
             @Override
             public synchronized void write(int b) {
