@@ -246,9 +246,13 @@ public final class Lab {
      * @param servedOverCutLink for a {@code partition-link}: prompts from its access point that arrived while the
      *                        link was cut (from {@link #PARTITION_NOTICE_SECONDS} after the cut) and were served by
      *                        its server anyway (0 when the scheduler kept to the telemetry); -1 for other faults
+     * @param testbedRecoverySeconds the same definition at the same city second over the testbed's run of the span
+     *                        (the same servers failed; no other fault): for a server's kill what the city's
+     *                        capacity allows, for the others what the workload alone reads as a recovery there
+     *                        (a planned burst inside the settled window makes it long); NaN as above
      */
     public record FaultOutcome(String fault, double atSeconds, double recoverySeconds, boolean recovered,
-                               long agentFallbacks, long servedOverCutLink) {
+                               long agentFallbacks, long servedOverCutLink, double testbedRecoverySeconds) {
     }
 
     /**
@@ -447,7 +451,7 @@ public final class Lab {
                 v.phase("done");
                 List<ModelClass> classes = sc.models().models().stream().map(m -> m.modelClass()).toList();
                 return new Result(o, sc.name(), live, testbed, classes, pipeline, memory,
-                        (System.nanoTime() - t0) / 1e9, replay.faultOutcomes(live, telemetry.fallbacksAt()),
+                        (System.nanoTime() - t0) / 1e9, replay.faultOutcomes(live, testbed, telemetry.fallbacksAt()),
                         invariants);
             }
         } finally {
@@ -1122,7 +1126,7 @@ public final class Lab {
          *
          * @param fallbacks epoch ms of every agent decision that fell back to the optimizer
          */
-        List<FaultOutcome> faultOutcomes(RunResult live, long[] fallbacks) {
+        List<FaultOutcome> faultOutcomes(RunResult live, RunResult testbed, long[] fallbacks) {
             List<Fault> faults = new ArrayList<>(injected);
             faults.sort(Comparator.comparingDouble(Fault::atSeconds));
             List<FaultOutcome> out = new ArrayList<>();
@@ -1140,11 +1144,14 @@ public final class Lab {
                 }
                 double seconds = Double.NaN;
                 boolean recovered = false;
+                double testbedSeconds = Double.NaN;
                 if (f.atSeconds() + Recovery.SETTLED_TO <= live.lastArrival()) {
                     Recovery r = Recovery.of(live.arrival(), live.latency(), f.atSeconds(), live.lastArrival())
                             .orElseThrow();
                     seconds = r.seconds();
                     recovered = r.recovered();
+                    testbedSeconds = Recovery.of(testbed.arrival(), testbed.latency(), f.atSeconds(),
+                            testbed.lastArrival()).orElseThrow().seconds();
                 }
                 long crossed = -1;
                 if (f.kind() == Fault.Kind.PARTITION_LINK) {
@@ -1158,7 +1165,7 @@ public final class Lab {
                         }
                     }
                 }
-                out.add(new FaultOutcome(f.spec(), f.atSeconds(), seconds, recovered, fell, crossed));
+                out.add(new FaultOutcome(f.spec(), f.atSeconds(), seconds, recovered, fell, crossed, testbedSeconds));
             }
             return out;
         }
