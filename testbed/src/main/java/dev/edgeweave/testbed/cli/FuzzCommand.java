@@ -84,10 +84,7 @@ public final class FuzzCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
-        if (count < Fuzzer.Category.values().length) {
-            throw new IllegalArgumentException("--count must be at least " + Fuzzer.Category.values().length
-                    + " (one bad input of each category), was " + count);
-        }
+        Fuzzer.requireCount(count); // before the first of the two runs
         if (dashboardPort != null && (dashboardPort < 0 || dashboardPort > 65535)) {
             throw new IllegalArgumentException("--dashboard-port must be in [0, 65535], was " + dashboardPort);
         }

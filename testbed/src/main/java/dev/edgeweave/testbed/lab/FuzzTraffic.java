@@ -72,7 +72,7 @@ public final class FuzzTraffic implements SideTraffic {
         this.seed = seed;
         this.matchTimeout = matchTimeout;
         this.log = log;
-        Fuzzer.plan(count, seed, 0, 1); // refuses a count too small before anything starts
+        Fuzzer.requireCount(count); // before anything starts
     }
 
     @Override

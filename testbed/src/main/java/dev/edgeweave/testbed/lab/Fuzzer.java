@@ -141,16 +141,21 @@ public final class Fuzzer {
         this.models = List.copyOf(catalog.models());
     }
 
+    /** Refuses a {@code --count} too small for one input of each category. */
+    public static void requireCount(int count) {
+        if (count < Category.values().length) {
+            throw new IllegalArgumentException("--count must be at least " + Category.values().length
+                    + " (one bad input of each category), was " + count);
+        }
+    }
+
     /**
      * {@code count} inputs, every category at least once and the rest by weight, at times spread uniformly over
      * {@code [from, to)} city seconds, in time order.
      */
     public static List<Planned> plan(int count, long seed, double from, double to) {
         Category[] all = Category.values();
-        if (count < all.length) {
-            throw new IllegalArgumentException("--count must be at least " + all.length + " (one input of each "
-                    + "category), was " + count);
-        }
+        requireCount(count);
         if (!(to > from)) {
             throw new IllegalArgumentException("an empty span of city seconds: [" + from + ", " + to + ")");
         }

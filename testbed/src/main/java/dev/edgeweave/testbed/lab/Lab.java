@@ -355,6 +355,9 @@ public final class Lab {
             // The plan fails the language model: the agents run on their LLM brains against a stand-in the lab
             // starts (the timeout is wall time: a slow answer takes 5 s, the agents wait 1 s).
             parts.llm = ScriptedLlm.start(Duration.ofSeconds(5));
+            if (!marker.isEmpty()) {
+                parts.llm.watch(marker);
+            }
             say("language model: the scripted endpoint at %s; the short-term and long-term agents run on their LLM "
                     + "brains (1 s timeout), the on-node agents on the optimizer", parts.llm.baseUrl());
         }
@@ -421,7 +424,7 @@ public final class Lab {
                     say("the scripted language model's requests by its mode: %s", parts.llm.requests());
                     if (!marker.isEmpty()) {
                         say("requests to the language model carrying the planted marker: %d",
-                                parts.llm.requestsContaining(marker));
+                                parts.llm.watchedRequests());
                     }
                 }
                 if (!telemetry.fallbackReasons.isEmpty()) {

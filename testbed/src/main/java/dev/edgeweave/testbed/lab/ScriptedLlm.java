@@ -66,9 +66,9 @@ public final class ScriptedLlm implements AutoCloseable {
         return t;
     });
     private final Map<Mode, AtomicLong> requests = new EnumMap<>(Mode.class);
-    /** Request bodies seen, newest last, up to {@link #KEPT}: what the agents told the model. */
-    private final java.util.Deque<String> bodies = new java.util.concurrent.ConcurrentLinkedDeque<>();
-    private static final int KEPT = 10_000;
+    /** Text no request should contain (a test's planted marker), and the requests that did. */
+    private volatile String watched;
+    private final AtomicLong watchedRequests = new AtomicLong();
     private volatile HttpServer server;
     private volatile Mode mode = Mode.ANSWERING;
     private volatile boolean closed;
@@ -120,9 +120,14 @@ public final class ScriptedLlm implements AutoCloseable {
         return out;
     }
 
-    /** How many of the requests kept contain {@code text} (a test's planted marker must be in none). */
-    public long requestsContaining(String text) {
-        return bodies.stream().filter(b -> b.contains(text)).count();
+    /** Counts, from now on, the requests whose body contains {@code text} (a planted marker must be in none). */
+    public void watch(String text) {
+        watched = java.util.Objects.requireNonNull(text, "text");
+    }
+
+    /** Requests whose body contained the {@link #watch}ed text. */
+    public long watchedRequests() {
+        return watchedRequests.get();
     }
 
     private HttpServer listen(int at) {
@@ -147,9 +152,9 @@ public final class ScriptedLlm implements AutoCloseable {
             }
             Mode now = mode;
             requests.get(now).incrementAndGet();
-            bodies.addLast(new String(body, StandardCharsets.UTF_8));
-            if (bodies.size() > KEPT) {
-                bodies.pollFirst();
+            String w = watched;
+            if (w != null && new String(body, StandardCharsets.UTF_8).contains(w)) {
+                watchedRequests.incrementAndGet();
             }
             if (now == Mode.SLOW) {
                 try {
